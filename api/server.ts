@@ -1,0 +1,138 @@
+// The HTTP API (design §3). Routes read from and write to Temporal through SessionService.
+import Fastify, { type FastifyInstance } from 'fastify';
+import { Client, Connection } from '@temporalio/client';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import { normaliseSessionPayload, PayloadError } from '../core/session/payload';
+import type { HealerConfig } from '../runtime/config';
+import { requireToken } from './auth';
+import { HttpError } from './errors';
+import { SessionService } from './sessions';
+
+export interface ApiDeps {
+  config: HealerConfig;
+  client: Client;
+  sessions: SessionService;
+  metrics?: Registry;
+}
+
+const playIdParam = {
+  type: 'object',
+  properties: { play_id: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$' } },
+  required: ['play_id'],
+} as const;
+
+const notYet = (what: string, issue: string) => ({
+  error: 'not_implemented',
+  message: `${what} is not available in this build yet (${issue})`,
+});
+
+export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
+  const { config, sessions } = deps;
+  const app = Fastify({
+    logger: {
+      level: config.logLevel,
+      redact: ['req.headers.authorization'],
+    },
+    bodyLimit: 5 * 1024 * 1024,
+  });
+  const guard = requireToken(config.api.token);
+  const metrics = deps.metrics ?? new Registry();
+  if (!deps.metrics) collectDefaultMetrics({ register: metrics, prefix: 'healer_api_' });
+
+  app.setErrorHandler(async (error: Error & { statusCode?: number; validation?: unknown; code?: string }, request, reply) => {
+    if (error instanceof HttpError) {
+      return reply.code(error.statusCode).send({ error: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) });
+    }
+    if (error instanceof PayloadError) return reply.code(400).send({ error: 'invalid_payload', message: error.message, field: error.field });
+    if (error.validation) return reply.code(400).send({ error: 'invalid_request', message: error.message });
+    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+      return reply.code(error.statusCode).send({ error: error.code ?? 'bad_request', message: error.message });
+    }
+    request.log.error({ err: error }, 'request failed');
+    return reply.code(500).send({ error: 'internal', message: 'internal error; see the API log' });
+  });
+
+  app.get('/health', async (_request, reply) => {
+    try {
+      await deps.client.connection.workflowService.describeNamespace({ namespace: config.temporal.namespace });
+      return { status: 'ok', temporal: { address: config.temporal.address, namespace: config.temporal.namespace, reachable: true } };
+    } catch (error) {
+      return reply.code(503).send({ status: 'degraded', temporal: { address: config.temporal.address, reachable: false, error: (error as Error).message } });
+    }
+  });
+
+  app.get('/health/api', async (_request, reply) => reply.code(501).send(notYet('the model gateway health report', 'model gateway')));
+
+  app.post('/api/v1/session/start', { preHandler: guard }, async (request, reply) => {
+    const input = normaliseSessionPayload(request.body);
+    const started = await sessions.start(input);
+    return reply.code(201).send({ playId: input.playId, status: 'active', ...started });
+  });
+
+  app.get<{ Params: { play_id: string } }>('/api/v1/session/:play_id', { schema: { params: playIdParam } }, async (request) =>
+    sessions.get(request.params.play_id),
+  );
+
+  app.get('/api/v1/sessions', async () => {
+    const list = await sessions.list();
+    return { count: list.length, sessions: list };
+  });
+
+  app.get('/api/v1/sessions/active', async () => {
+    const list = await sessions.list({ activeOnly: true });
+    return { count: list.length, sessions: list };
+  });
+
+  app.post<{ Params: { play_id: string }; Body: { status?: string; reason?: string } | undefined }>(
+    '/api/v1/session/:play_id/end',
+    {
+      preHandler: guard,
+      schema: {
+        params: playIdParam,
+        body: {
+          type: ['object', 'null'],
+          properties: { status: { type: 'string', enum: ['completed', 'failed', 'cancelled'] }, reason: { type: 'string', maxLength: 2000 } },
+          additionalProperties: false,
+        },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body ?? {};
+      await sessions.end(request.params.play_id, body as { status?: 'completed' | 'failed' | 'cancelled'; reason?: string });
+      return reply.code(202).send({ playId: request.params.play_id, status: 'ending' });
+    },
+  );
+
+  app.post('/api/v1/session/:play_id/logs', { preHandler: guard }, async (_request, reply) => reply.code(501).send(notYet('log push', 'detection and ingestion')));
+  app.post('/api/v1/incidents/:id/approve', { preHandler: guard }, async (_request, reply) => reply.code(501).send(notYet('incident approval', 'healing chain')));
+  app.post('/api/v1/incidents/:id/reject', { preHandler: guard }, async (_request, reply) => reply.code(501).send(notYet('incident rejection', 'healing chain')));
+
+  app.get('/metrics', async (_request, reply) => reply.type(metrics.contentType).send(await metrics.metrics()));
+
+  return app;
+}
+
+export interface RunningApi {
+  app: FastifyInstance;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Connects to Temporal and listens on HEALER_API_HOST:HEALER_PORT. */
+export async function startApi(config: HealerConfig): Promise<RunningApi> {
+  const connection = await Connection.connect({ address: config.temporal.address });
+  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const sessions = new SessionService(client, { settings: { preflightWindowMs: config.preflightWindowMs } });
+  const app = await buildApi({ config, client, sessions });
+  await app.listen({ host: config.api.host, port: config.api.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.api.port;
+  return {
+    app,
+    url: `http://${config.api.host}:${port}`,
+    close: async () => {
+      await app.close();
+      await connection.close();
+    },
+  };
+}

@@ -1,0 +1,37 @@
+// The main worker: polls task queue `healer` for workflows and light activities.
+// Stateless: run as many as you like against the same server; each picks up whatever is scheduled.
+import { existsSync } from 'node:fs';
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createActivities } from '../activities';
+import type { HealerConfig } from '../runtime/config';
+import { workflowBundlePath } from '../scripts/bundle-workflows';
+import { TASK_QUEUE } from '../workflows/messages';
+
+/** Production loads the pre-built bundle (`npm run build`); from source, bundle at start. */
+export function workflowSource(): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
+  const bundle = workflowBundlePath();
+  if (existsSync(bundle) && __filename.endsWith('.js')) return { workflowBundle: { codePath: bundle } };
+  return { workflowsPath: require.resolve('../workflows') };
+}
+
+export interface RunningWorker {
+  worker: Worker;
+  /** Resolves when the worker has drained and stopped (SIGINT/SIGTERM or shutdown()). */
+  done: Promise<void>;
+}
+
+export async function startMainWorker(config: HealerConfig, overrides: Partial<WorkerOptions> = {}): Promise<RunningWorker> {
+  const connection = await NativeConnection.connect({ address: config.temporal.address });
+  const worker = await Worker.create({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: TASK_QUEUE,
+    ...workflowSource(),
+    activities: createActivities({ config }),
+    // Drain in-flight activities on SIGINT/SIGTERM before exiting.
+    shutdownGraceTime: '20s',
+    ...overrides,
+  });
+  const done = worker.run().finally(() => connection.close());
+  return { worker, done };
+}
