@@ -1,0 +1,26 @@
+// Recorded workflow histories (test/histories/<workflow>-<scenario>.json) used by the replay test.
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { HistoryAndWorkflowId } from '@temporalio/client';
+import { execFileSync } from 'node:child_process';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
+import { projectRoot } from '../../runtime/paths';
+
+export const historiesDir = (): string => join(projectRoot(), 'test', 'histories');
+
+/** Exports one run's history with the Temporal CLI, in the standard JSON that historyFromJSON reads. */
+export function exportHistory(binary: string, address: string, name: string, workflowId: string, runId?: string): string {
+  const args = ['workflow', 'show', '--address', address, '--workflow-id', workflowId, '--output', 'json'];
+  if (runId) args.push('--run-id', runId);
+  const json = JSON.parse(execFileSync(binary, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }));
+  const path = join(historiesDir(), `${name}.json`);
+  writeFileSync(path, `${JSON.stringify(json, null, 1)}\n`);
+  return path;
+}
+
+export function loadHistories(dir = historiesDir()): Array<HistoryAndWorkflowId & { file: string }> {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((file) => ({ file, workflowId: file.replace(/\.json$/, ''), history: historyFromJSON(JSON.parse(readFileSync(join(dir, file), 'utf8'))) }));
+}

@@ -1,0 +1,92 @@
+// Representative playSession runs, recorded for the replay test.
+import type { Client } from '@temporalio/client';
+import { SessionService } from '../../api/sessions';
+import { normaliseSessionPayload } from '../../core/session/payload';
+import type { Detection } from '../../core/types';
+import { agentStartedSignal, detectionsSignal, endSignal, sessionWorkflowId, statusQuery, toolInventorySignal } from '../../workflows/messages';
+
+export interface Scenario {
+  /** File name under test/histories (without .json). */
+  name: string;
+  run(client: Client, taskQueue: string, suffix: string): Promise<string>; // returns the workflow id to record
+}
+
+const payload = (playId: string) =>
+  normaliseSessionPayload({
+    play_id: playId,
+    repository: '5dlabs/cto-demo',
+    cto_config: { agents: { rex: { tools: { remote: ['github_create_pr', 'brave_search'] } }, cleo: { tools: { remote: ['github_get_pr'] } } } },
+    tasks: [{ id: 1, title: 'Build it', agent_hint: 'rex' }],
+  });
+
+const detection = (fingerprint: string, code = 'R2'): Detection => ({
+  code,
+  severity: code === 'R1' ? 'critical' : 'high',
+  priority: 'P2',
+  patternId: `${code}.recorded`,
+  fingerprint,
+  line: `recorded ${code} line`,
+  source: 'test',
+  observedAt: '2026-01-01T00:00:00.000Z',
+  agent: 'rex',
+});
+
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function settle(client: Client, workflowId: string, accept: (v: Awaited<ReturnType<typeof read>>) => boolean): Promise<void> {
+  for (let i = 0; i < 200; i += 1) {
+    if (accept(await read(client, workflowId))) return;
+    await pause(50);
+  }
+  throw new Error(`scenario for ${workflowId} did not settle`);
+}
+const read = (client: Client, workflowId: string) => client.workflow.getHandle(workflowId).query(statusQuery);
+
+export const sessionScenarios: Scenario[] = [
+  {
+    name: 'session-detections-and-end',
+    async run(client, taskQueue, suffix) {
+      const input = payload(`rec-basic-${suffix}`);
+      await new SessionService(client, { taskQueue, settings: { preflightWindowMs: 60_000 } }).start(input);
+      const id = sessionWorkflowId(input.playId);
+      const handle = client.workflow.getHandle(id);
+      await handle.signal(detectionsSignal, { batchId: 'b1', detections: [detection('a'), detection('a'), detection('b', 'R1')] });
+      await handle.signal(detectionsSignal, { batchId: 'b1', detections: [detection('a')] });
+      await handle.signal(agentStartedSignal, { agent: 'rex' });
+      await handle.signal(toolInventorySignal, { agent: 'rex', tools: ['github_create_pr'] });
+      await settle(client, id, (v) => v.detections.total === 4);
+      await handle.signal(endSignal, { reason: 'recorded' });
+      await handle.result();
+      return id;
+    },
+  },
+  {
+    name: 'session-preflight-silent',
+    async run(client, taskQueue, suffix) {
+      const input = payload(`rec-silent-${suffix}`);
+      await new SessionService(client, { taskQueue, settings: { preflightWindowMs: 300 } }).start(input);
+      const id = sessionWorkflowId(input.playId);
+      const handle = client.workflow.getHandle(id);
+      await handle.signal(agentStartedSignal, { agent: 'cleo' });
+      await settle(client, id, (v) => v.alertCodes.includes('A10'));
+      await handle.signal(endSignal, { status: 'failed', reason: 'pre-flight failed' });
+      await handle.result();
+      return id;
+    },
+  },
+  {
+    name: 'session-continue-as-new',
+    async run(client, taskQueue, suffix) {
+      const input = payload(`rec-can-${suffix}`);
+      const { runId } = await new SessionService(client, { taskQueue, settings: { preflightWindowMs: 60_000, maxHistoryEvents: 30 } }).start(input);
+      const id = sessionWorkflowId(input.playId);
+      const handle = client.workflow.getHandle(id);
+      for (let i = 0; i < 20; i += 1) await handle.signal(detectionsSignal, { batchId: `b${i}`, detections: [detection(`fp-${i % 3}`)] });
+      await settle(client, id, (v) => v.detections.total === 20 && v.continuedAsNew >= 1);
+      await handle.signal(endSignal, {});
+      await handle.result();
+      // Record the first run: the one that ended by continuing as new.
+      return `${id}#${runId}`;
+    },
+  },
+];

@@ -1,0 +1,44 @@
+// Re-records test/histories/*.json from representative runs on a fresh local dev server.
+// Run after an intended behaviour change: `npm run record-histories`.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { startDevServer } from './dev-server';
+import { exportHistory } from './histories/files';
+import { ensureTemporalBinary } from './temporal-bin';
+import { sessionScenarios, type Scenario } from './histories/session-scenarios';
+
+const scenarios: Scenario[] = [...sessionScenarios];
+
+async function main(): Promise<void> {
+  const binary = ensureTemporalBinary();
+  if (!binary) throw new Error('recording needs the temporal CLI (see npm run temporal:install)');
+  const dir = mkdtempSync(join(tmpdir(), 'healer-record-'));
+  const port = 17233 + Math.floor(Math.random() * 1000);
+  const server = await startDevServer({ port, dbFile: join(dir, 'temporal.db'), headless: true });
+  const connection = await Connection.connect({ address: server.address });
+  const nativeConnection = await NativeConnection.connect({ address: server.address });
+  const client = new Client({ connection });
+  const taskQueue = 'record-histories';
+  try {
+    const worker = await Worker.create({ connection: nativeConnection, taskQueue, workflowsPath: require.resolve('../workflows') });
+    await worker.runUntil(async () => {
+      for (const scenario of scenarios) {
+        const target = await scenario.run(client, taskQueue, Date.now().toString(36));
+        const [workflowId, runId] = target.split('#');
+        console.log(`recorded ${exportHistory(binary, server.address, scenario.name, workflowId, runId)}`);
+      }
+    });
+  } finally {
+    await connection.close();
+    await nativeConnection.close();
+    await server.stop();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
