@@ -69,15 +69,16 @@ export class SessionService {
     }
   }
 
-  /** The session's current view, or 404. Finished sessions answer from their result. */
+  /** The session's current view, or 404. */
   async get(playId: string): Promise<SessionView> {
     const handle = this.client.workflow.getHandle<typeof playSession>(sessionWorkflowId(playId));
     try {
-      const description = await handle.describe();
-      if (description.status.name === 'COMPLETED') return await handle.result();
       return await handle.query(statusQuery);
     } catch (error) {
-      if (error instanceof WorkflowNotFoundError || (error as { name?: string }).name === 'WorkflowNotFoundError') throw notFound(`session ${playId}`);
+      if (isNotFound(error)) throw notFound(`session ${playId}`);
+      // A finished session can still answer from its result when the query cannot be served.
+      const description = await handle.describe().catch(() => undefined);
+      if (description?.status.name === 'COMPLETED') return handle.result();
       throw error;
     }
   }
@@ -89,7 +90,7 @@ export class SessionService {
       if (description.status.name !== 'RUNNING') throw conflict(`session ${playId} is not active`);
       await handle.signal(endSignal, signal);
     } catch (error) {
-      if (error instanceof WorkflowNotFoundError) throw notFound(`session ${playId}`);
+      if (isNotFound(error)) throw notFound(`session ${playId}`);
       throw error;
     }
   }
@@ -126,3 +127,6 @@ function toListItem(execution: WorkflowExecutionInfo): SessionListItem {
     ...(execution.closeTime ? { closedAt: execution.closeTime.toISOString() } : {}),
   };
 }
+
+const isNotFound = (error: unknown): boolean =>
+  error instanceof WorkflowNotFoundError || (error as { name?: string } | undefined)?.name === 'WorkflowNotFoundError';

@@ -96,7 +96,7 @@ function loadCtoConfig(path: string | undefined, explicit: boolean): Record<stri
 }
 
 export function loadConfig(env: Env = process.env): HealerConfig {
-  const port = int(env, 'HEALER_PORT', 8083, 1, 65535);
+  const port = int(env, 'HEALER_PORT', 8083, 0, 65535); // 0 picks a free port
   const host = str(env, 'HEALER_API_HOST') ?? '127.0.0.1';
   const logLevel = (str(env, 'HEALER_LOG_LEVEL') ?? 'info') as HealerConfig['logLevel'];
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError('HEALER_LOG_LEVEL', LOG_LEVELS.join(' | '), logLevel);

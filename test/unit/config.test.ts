@@ -18,6 +18,7 @@ describe('loadConfig', () => {
 
   test.each([
     ['HEALER_PORT', 'abc'],
+    ['HEALER_PORT', '-1'],
     ['HEALER_PORT', '70000'],
     ['TEMPORAL_ADDRESS', 'no-port'],
     ['LOKI_URL', 'ftp://loki'],

@@ -1,0 +1,43 @@
+// `npm run bench [name ...]`: runs the benchmarks and writes their results as JSON to bench-results/.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { projectRoot } from '../../runtime/paths';
+import { benchApiLatency } from './api-latency';
+
+type Bench = () => Promise<object>;
+
+const benches: Record<string, Bench> = {
+  'api-latency': () => benchApiLatency(),
+};
+
+async function main(): Promise<void> {
+  const requested = process.argv.slice(2);
+  const unknown = requested.filter((name) => !(name in benches));
+  if (unknown.length) {
+    console.error(`unknown benchmark(s): ${unknown.join(', ')}; available: ${Object.keys(benches).join(', ')}`);
+    process.exit(2);
+  }
+  const names = requested.length ? requested : Object.keys(benches);
+  const dir = join(projectRoot(), 'bench-results');
+  mkdirSync(dir, { recursive: true });
+  const summary: Record<string, unknown> = { machine: { node: process.version, cpus: (await import('node:os')).cpus().length }, at: new Date().toISOString() };
+  for (const name of names) {
+    console.error(`== ${name}`);
+    const started = Date.now();
+    try {
+      const result = await benches[name]();
+      summary[name] = { ...result, benchSeconds: Math.round((Date.now() - started) / 100) / 10 };
+    } catch (error) {
+      summary[name] = { error: (error as Error).message };
+    }
+    writeFileSync(join(dir, `${name}.json`), `${JSON.stringify(summary[name], null, 2)}\n`);
+    console.error(JSON.stringify(summary[name], null, 2));
+  }
+  writeFileSync(join(dir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  console.error(`results written to ${dir}`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
