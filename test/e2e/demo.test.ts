@@ -1,0 +1,37 @@
+// The README's main job, as a user runs it: the built CLI starts a dev server, worker and API,
+// starts the sample session and shows it.
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '../support/ports';
+
+const root = join(__dirname, '..', '..');
+
+function run(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(root, 'bin', 'healer.js'), ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+beforeAll(() => {
+  execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'pipe' });
+}, 180_000);
+
+test('healer demo --exit starts the stack and a sample session visible through the API', async () => {
+  const stateDir = mkdtempSync(join(tmpdir(), 'healer-demo-'));
+  const temporalPort = await freePort();
+  const env = { TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`, HEALER_PORT: String(await freePort()), HEALER_STATE_DIR: stateDir, HEALER_SUPERVISOR_PORT: '0' };
+  const result = await run(['demo', '--exit'], env);
+  expect(result.stderr).toContain(`starting a Temporal dev server on 127.0.0.1:${temporalPort}`);
+  expect(result.code).toBe(0);
+  expect(result.stdout).toMatch(/Sample session demo-\d{14} started: status active, 3 agents \(rex, cleo, tess\), 3 tasks\./);
+  expect(result.stdout).toContain(`Temporal UI:  http://127.0.0.1:${temporalPort + 1000}`);
+  const view = JSON.parse(result.stdout.slice(result.stdout.indexOf('\n{') + 1, result.stdout.lastIndexOf('}') + 1));
+  expect(view).toMatchObject({ status: 'active', repository: '5dlabs/cto-demo', namespace: 'cto' });
+}, 180_000);
