@@ -1,18 +1,27 @@
 // The HTTP API (design §3). Routes read from and write to Temporal through SessionService.
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Client, Connection } from '@temporalio/client';
-import { collectDefaultMetrics, Registry } from 'prom-client';
 import { normaliseSessionPayload, PayloadError } from '../core/session/payload';
 import type { HealerConfig } from '../runtime/config';
 import { requireToken } from './auth';
 import { HttpError } from './errors';
 import { SessionService } from './sessions';
+import { healthApiRoutes } from './health-api';
+import { watchdogRoutes } from './watchdog-routes';
+import { registerLogRoutes } from './log-routes';
+import { registerIncidentRoutes } from './incident-routes';
+import { createPushLogs } from './mcp/push-logs';
+import { createIncidentDecisions } from './mcp/temporal-actions';
+import { defaultMcpExtras, registerMcpRoute, type McpDeps } from './mcp';
+import { healerMetrics, instrumentFastify, type HealerMetrics } from '../runtime/metrics';
 
 export interface ApiDeps {
   config: HealerConfig;
   client: Client;
   sessions: SessionService;
-  metrics?: Registry;
+  metrics?: HealerMetrics;
+  /** MCP's optional operations (log push, incident decisions, watchdog); default: built on `client`. */
+  mcp?: Omit<McpDeps, 'sessions' | 'client'>;
 }
 
 const playIdParam = {
@@ -20,11 +29,6 @@ const playIdParam = {
   properties: { play_id: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$' } },
   required: ['play_id'],
 } as const;
-
-const notYet = (what: string, issue: string) => ({
-  error: 'not_implemented',
-  message: `${what} is not available in this build yet (${issue})`,
-});
 
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const { config, sessions } = deps;
@@ -36,8 +40,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     bodyLimit: 5 * 1024 * 1024,
   });
   const guard = requireToken(config.api.token);
-  const metrics = deps.metrics ?? new Registry();
-  if (!deps.metrics) collectDefaultMetrics({ register: metrics, prefix: 'healer_api_' });
+  const metrics = deps.metrics ?? healerMetrics('api');
+  instrumentFastify(app, metrics);
 
   app.setErrorHandler(async (error: Error & { statusCode?: number; validation?: unknown; code?: string }, request, reply) => {
     if (error instanceof HttpError) {
@@ -61,7 +65,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     }
   });
 
-  app.get('/health/api', async (_request, reply) => reply.code(501).send(notYet('the model gateway health report', 'model gateway')));
+  await healthApiRoutes(app, { client: deps.client, logDir: config.logPath, dailyBudgetUsd: config.dailyBudgetUsd, healthWorkflowId: config.modelGateway.healthWorkflowId, budgetWorkflowPrefix: config.modelGateway.budgetWorkflowPrefix });
 
   app.post('/api/v1/session/start', { preHandler: guard }, async (request, reply) => {
     const input = normaliseSessionPayload(request.body);
@@ -103,11 +107,20 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     },
   );
 
-  app.post('/api/v1/session/:play_id/logs', { preHandler: guard }, async (_request, reply) => reply.code(501).send(notYet('log push', 'detection and ingestion')));
-  app.post('/api/v1/incidents/:id/approve', { preHandler: guard }, async (_request, reply) => reply.code(501).send(notYet('incident approval', 'healing chain')));
-  app.post('/api/v1/incidents/:id/reject', { preHandler: guard }, async (_request, reply) => reply.code(501).send(notYet('incident rejection', 'healing chain')));
+  const mcpExtras = deps.mcp ?? defaultMcpExtras(deps.client, { taskQueue: sessions.taskQueue });
+  const pushLogs = createPushLogs(deps.client, { taskQueue: sessions.taskQueue });
+  registerLogRoutes(app, { sessions, pushLogs, guard });
+  registerIncidentRoutes(app, { client: deps.client, decisions: createIncidentDecisions(deps.client), guard });
 
-  app.get('/metrics', async (_request, reply) => reply.type(metrics.contentType).send(await metrics.metrics()));
+  await app.register(watchdogRoutes, { client: deps.client, namespace: config.namespace });
+
+  app.get('/metrics', async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
+
+  registerMcpRoute(
+    app,
+    { sessions, client: deps.client, ...mcpExtras, onSignalSent: (signal) => metrics.signalsSent.inc({ signal }) },
+    config.api.token,
+  );
 
   return app;
 }
@@ -122,7 +135,14 @@ export interface RunningApi {
 export async function startApi(config: HealerConfig): Promise<RunningApi> {
   const connection = await Connection.connect({ address: config.temporal.address });
   const client = new Client({ connection, namespace: config.temporal.namespace });
-  const sessions = new SessionService(client, { settings: { preflightWindowMs: config.preflightWindowMs } });
+  const sessions = new SessionService(client, {
+    settings: {
+      preflightWindowMs: config.preflightWindowMs,
+      maxOpenIncidents: config.maxOpenIncidents,
+      ...(config.ctoConfig.remediation ? { remediationDefaults: config.ctoConfig.remediation as Record<string, unknown> } : {}),
+    },
+    ...(config.temporal.uiUrl ? { ui: { url: config.temporal.uiUrl, namespace: config.temporal.namespace } } : {}),
+  });
   const app = await buildApi({ config, client, sessions });
   await app.listen({ host: config.api.host, port: config.api.port });
   const address = app.server.address();

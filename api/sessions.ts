@@ -31,10 +31,12 @@ export interface SessionListItem {
 export interface SessionServiceOptions {
   taskQueue?: string;
   settings?: SessionSettings;
+  /** Temporal UI base URL and namespace, to give each session a link for issue bodies. */
+  ui?: { url: string; namespace: string };
 }
 
 export class SessionService {
-  private readonly taskQueue: string;
+  readonly taskQueue: string;
 
   constructor(
     readonly client: Client,
@@ -50,7 +52,7 @@ export class SessionService {
       const handle = await this.client.workflow.start<typeof playSession>('playSession', {
         workflowId,
         taskQueue: this.taskQueue,
-        args: [{ session: input, ...(this.options.settings ? { settings: this.options.settings } : {}) }],
+        args: [{ session: input, settings: this.settingsFor(workflowId) }],
         workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
         workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
         typedSearchAttributes: [
@@ -69,6 +71,11 @@ export class SessionService {
     }
   }
 
+  private settingsFor(workflowId: string): SessionSettings {
+    const ui = this.options.ui;
+    return { ...this.options.settings, ...(ui ? { sessionLink: `${ui.url}/namespaces/${ui.namespace}/workflows/${workflowId}` } : {}) };
+  }
+
   /** The session's current view, or 404. */
   async get(playId: string): Promise<SessionView> {
     const handle = this.client.workflow.getHandle<typeof playSession>(sessionWorkflowId(playId));
@@ -79,6 +86,16 @@ export class SessionService {
       // A finished session can still answer from its result when the query cannot be served.
       const description = await handle.describe().catch(() => undefined);
       if (description?.status.name === 'COMPLETED') return handle.result();
+      throw error;
+    }
+  }
+
+  /** Temporal's description of the session's latest run, or 404. */
+  async describe(playId: string) {
+    try {
+      return await this.client.workflow.getHandle(sessionWorkflowId(playId)).describe();
+    } catch (error) {
+      if (isNotFound(error)) throw notFound(`session ${playId}`);
       throw error;
     }
   }

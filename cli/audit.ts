@@ -1,23 +1,16 @@
 // `healer audit verify [FILE]`: check the hash chain of the audit log and name the first bad entry.
 // Exit codes: 0 the chain is intact, 1 it is broken, 2 usage or I/O error.
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { verifyChain } from '../core/audit/entry';
-import { sha256Hex } from '../activities/audit';
-import { stateDir } from '../runtime/paths';
+import { defaultAuditLogPath, sha256Hex } from '../activities/audit';
+import type { CliIo } from './io';
 
-export interface CommandIo {
-  stdout: { write(text: string): unknown };
-  stderr: { write(text: string): unknown };
-  env?: Record<string, string | undefined>;
-}
+export { defaultAuditLogPath };
+
+/** The CLI's io (cli/io.ts), plus the environment for the default path (process.env when absent). */
+export type CommandIo = Pick<CliIo, 'stdout' | 'stderr'> & { env?: Record<string, string | undefined> };
 
 const USAGE = 'usage: healer audit verify [FILE]   (default: $HEALER_AUDIT_LOG or <state dir>/audit.jsonl)\n';
-
-/** Where the watchdog writes the audit log unless told otherwise. */
-export function defaultAuditLogPath(env: Record<string, string | undefined> = process.env): string {
-  return env.HEALER_AUDIT_LOG?.trim() || join(stateDir(), 'audit.jsonl');
-}
 
 export async function runAuditCommand(argv: string[], io: CommandIo): Promise<number> {
   const [sub, file, ...extra] = argv;

@@ -17,7 +17,7 @@ export interface DevStack {
 }
 
 /** Components `healer dev` runs; later capabilities add theirs here. */
-export const DEV_COMPONENTS = ['worker', 'api'] as const;
+export const DEV_COMPONENTS = ['worker', 'llm-worker', 'scanner', 'api', 'watchdog'] as const;
 
 async function temporalAnswers(address: string): Promise<boolean> {
   try {

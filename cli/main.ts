@@ -4,7 +4,15 @@ import { ApiError } from './api-client';
 import { processIo, UsageError, type CliIo } from './io';
 import { runSessionCommand } from './session';
 import { startApi } from '../api/server';
+import { serveMcpStdio } from '../api/mcp';
 import { startMainWorker } from '../workers/main';
+import { startLlmWorker } from '../workers/llm';
+import { runWatchdogWorker, watchdogOptionsFromConfig } from '../workers/watchdog';
+import { startComponentHeartbeat } from '../workers/heartbeat';
+import { runAuditCommand } from './audit';
+import { runScanCommand } from './scan';
+import { runScannerFromEnv } from '../scanner/scanner';
+import { join } from 'node:path';
 import { runDemo } from './demo';
 import { startDevStack, untilSignal } from './dev';
 
@@ -17,13 +25,30 @@ Local stack
 
 Components (one process each)
   worker              the main worker (task queue "healer")
+  llm-worker          the model gateway's worker (task queue "healer-llm", globally rate-limited)
   api                 the HTTP API (HEALER_PORT, default 8083)
+  watchdog            the watchdog's own worker: heartbeats, recovery playbooks, bounded restarts
+  mcp                 the MCP server on stdin/stdout (the API also serves it at /mcp)
+
+  scanner             the long-running log and cluster-state scanner (Loki, pod logs, files)
+
+Tools
+  scan FILE|-         scan a log file or stdin offline (--json); exit 0 nothing found, 1 found, 2 error
+  audit verify [FILE] check the hash chain of the audit log; names the first bad entry
 
 Talking to the API
   session start|list|show|end   see \`healer session --help\`
 
 Run \`healer <command> --help\` for a command's options. Configuration comes from the environment
 (TEMPORAL_ADDRESS, HEALER_PORT, HEALER_API_TOKEN, ...; see the README).`;
+
+const SCANNER_HELP = `Usage: healer scanner
+
+Scans log sources and cluster state and signals detections to the sessions, batched.
+Sources: LOKI_URL (+ LOKI_QUERY, LOKI_ORG_ID); Kubernetes pod logs and Pods/CodeRuns state when
+KUBECONFIG is set or in-cluster (HEALER_SCANNER_LABEL_SELECTOR, HEALER_CODERUN_VERSION,
+HEALER_SCANNER_POD_LOGS=false); HEALER_LOG_FILE (a path, or - for stdin) with HEALER_LOG_LABELS
+("play-id=42,agent=rex"). Cursors are kept in HEALER_SCANNER_STATE_DIR (default .healer/scanner).`;
 
 type Command = (argv: string[], io: CliIo) => Promise<number>;
 
@@ -55,8 +80,19 @@ const commands: Record<string, Command> = {
   worker: withConfig(async (config, argv, io) => {
     if (expectNoArgs('worker', argv, io, 'Usage: healer worker\n\nPolls task queue "healer"; stops gracefully on SIGINT/SIGTERM.')) return 0;
     const running = await startMainWorker(config);
+    const heartbeat = await startComponentHeartbeat(config, 'worker');
     io.stderr.write(`worker polling "healer" on ${config.temporal.address}\n`);
     await running.done;
+    await heartbeat.stop();
+    return 0;
+  }),
+  'llm-worker': withConfig(async (config, argv, io) => {
+    if (expectNoArgs('llm-worker', argv, io, 'Usage: healer llm-worker\n\nServes model calls on task queue "healer-llm" under HEALER_LLM_RATE_PER_SECOND.')) return 0;
+    const running = await startLlmWorker(config);
+    const heartbeat = await startComponentHeartbeat(config, 'llm-worker');
+    io.stderr.write(`model gateway worker polling "healer-llm" on ${config.temporal.address}${config.gemini.apiKey ? '' : ' (no GEMINI_API_KEY: the rule-based evaluator serves)'}\n`);
+    await running.done;
+    await heartbeat.stop();
     return 0;
   }),
   api: withConfig(async (config, argv, io) => {
@@ -65,6 +101,31 @@ const commands: Record<string, Command> = {
     io.stderr.write(`API listening on ${api.url}\n`);
     await untilSignal();
     await api.close();
+    return 0;
+  }),
+  watchdog: withConfig(async (config, argv, io) => {
+    if (expectNoArgs('watchdog', argv, io, `Usage: healer watchdog\n\nRuns the watchdog's own worker (task queue "healer-watchdog") and the watchdog-<namespace> workflow:\nheartbeats, recovery playbooks from playbooks/, bounded restarts, the audit log.`)) return 0;
+    const running = await runWatchdogWorker(watchdogOptionsFromConfig(config));
+    io.stderr.write(`watchdog for namespace ${config.namespace} polling "healer-watchdog" on ${config.temporal.address}\n`);
+    await running.done;
+    return 0;
+  }),
+  audit: (argv, io) => runAuditCommand(argv, io),
+  scan: (argv, io) => runScanCommand(argv, io),
+  scanner: withConfig(async (config, argv, io) => {
+    if (expectNoArgs('scanner', argv, io, SCANNER_HELP)) return 0;
+    const heartbeat = await startComponentHeartbeat(config, 'scanner');
+    try {
+      const stats = await runScannerFromEnv({ HEALER_SCANNER_STATE_DIR: join(config.stateDir, 'scanner'), HEALER_SCANNER_NAMESPACE: config.namespace, ...process.env });
+      io.stderr.write(`scanner stopped: ${stats.lines} lines, ${stats.detections} detections, ${stats.batches} batches\n`);
+    } finally {
+      await heartbeat.stop();
+    }
+    return 0;
+  }),
+  mcp: withConfig(async (config, argv, io) => {
+    if (expectNoArgs('mcp', argv, io, "Usage: healer mcp\n\nServes Healer's MCP tools on stdin/stdout.")) return 0;
+    await serveMcpStdio(config);
     return 0;
   }),
   session: async (argv, io) => {

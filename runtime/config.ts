@@ -3,6 +3,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { stateDir } from './paths';
+import { modelGatewayConfigFromEnv, type ModelGatewayConfig } from '../activities/model/config';
+import { DEFAULT_LLM_RATE_PER_SECOND } from '../workers/llm-options';
 
 export class ConfigError extends Error {
   constructor(
@@ -18,6 +20,8 @@ export class ConfigError extends Error {
 export interface HealerConfig {
   temporal: { address: string; namespace: string; uiUrl?: string };
   api: { host: string; port: number; token?: string; publicUrl: string };
+  /** The Kubernetes namespace Healer watches; names the watchdog (`watchdog-<namespace>`). */
+  namespace: string;
   stateDir: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   loki: { url?: string; query: string };
@@ -25,9 +29,17 @@ export interface HealerConfig {
   gemini: { apiKey?: string; baseUrl?: string; fallbackModels?: string[] };
   logPath: string;
   dailyBudgetUsd: number;
+  /** Model gateway tuning (retries, breaker, deadlines, prices); see activities/model/config.ts. */
+  modelGateway: ModelGatewayConfig;
+  /** Global rate of model calls on task queue healer-llm, however many workers run. */
+  llmRatePerSecond: number;
   discordWebhookUrl?: string;
   kubeconfig?: string;
   preflightWindowMs: number;
+  /** Open incidents per session at once (detections of new failures beyond it are counted). */
+  maxOpenIncidents: number;
+  /** Prometheus scrape port of a worker process, and where the Temporal SDK's own metrics are served (unset: off). */
+  metrics: { port?: number; temporalPort?: number };
   ctoConfigPath?: string;
   /** Defaults from cto-config.json (e.g. `remediation`), merged under each session's own cto_config. */
   ctoConfig: Record<string, unknown>;
@@ -74,6 +86,28 @@ function hostPort(env: Env, key: string, fallback: string): string {
   return raw;
 }
 
+function optionalPorts(env: Env): HealerConfig['metrics'] {
+  const port = str(env, 'HEALER_METRICS_PORT') === undefined ? undefined : int(env, 'HEALER_METRICS_PORT', 0, 0, 65535);
+  const temporalPort = str(env, 'HEALER_TEMPORAL_METRICS_PORT') === undefined ? undefined : int(env, 'HEALER_TEMPORAL_METRICS_PORT', 0, 0, 65535);
+  return { ...(port !== undefined ? { port } : {}), ...(temporalPort !== undefined ? { temporalPort } : {}) };
+}
+
+/** The gateway's own settings parser, with its errors reported like every other key's. */
+function gatewayConfig(env: Env): ModelGatewayConfig {
+  try {
+    return modelGatewayConfigFromEnv(env as NodeJS.ProcessEnv);
+  } catch (error) {
+    const [key, expected] = (error as Error).message.split(/:\s*expected\s*/);
+    throw new ConfigError(key, expected ?? (error as Error).message);
+  }
+}
+
+function k8sNamespace(env: Env): string {
+  const raw = str(env, 'HEALER_NAMESPACE') ?? 'cto';
+  if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(raw)) throw new ConfigError('HEALER_NAMESPACE', 'a Kubernetes namespace name', raw);
+  return raw;
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 function loadCtoConfig(path: string | undefined, explicit: boolean): Record<string, unknown> {
@@ -108,6 +142,7 @@ export function loadConfig(env: Env = process.env): HealerConfig {
   return {
     temporal: { address: hostPort(env, 'TEMPORAL_ADDRESS', '127.0.0.1:7233'), namespace: str(env, 'TEMPORAL_NAMESPACE') ?? 'default', uiUrl: url(env, 'TEMPORAL_UI_URL') },
     api: { host, port, token: str(env, 'HEALER_API_TOKEN'), publicUrl: url(env, 'HEALER_API_URL') ?? `http://${host}:${port}` },
+    namespace: k8sNamespace(env),
     stateDir: dir,
     logLevel,
     loki: { url: url(env, 'LOKI_URL'), query: str(env, 'LOKI_QUERY') ?? '{namespace="cto"}' },
@@ -119,9 +154,13 @@ export function loadConfig(env: Env = process.env): HealerConfig {
     },
     logPath: str(env, 'HEALER_LOG_PATH') ?? resolve(dir, 'logs'),
     dailyBudgetUsd: num(env, 'HEALER_DAILY_BUDGET_USD', 1, 0),
+    modelGateway: gatewayConfig(env),
+    llmRatePerSecond: num(env, 'HEALER_LLM_RATE_PER_SECOND', DEFAULT_LLM_RATE_PER_SECOND, 0.001),
     discordWebhookUrl: url(env, 'DISCORD_WEBHOOK_URL'),
     kubeconfig: str(env, 'KUBECONFIG'),
     preflightWindowMs: int(env, 'HEALER_PREFLIGHT_WINDOW_MS', 60_000, 100, 86_400_000),
+    metrics: optionalPorts(env),
+    maxOpenIncidents: int(env, 'HEALER_MAX_OPEN_INCIDENTS', 5, 1, 1000),
     ctoConfigPath,
     ctoConfig: loadCtoConfig(ctoConfigPath ?? resolve('cto-config.json'), ctoConfigPath !== undefined),
   };

@@ -135,3 +135,8 @@ export interface ApprovalInput {
 export const evidenceSignal = defineSignal<[EvidenceSignal]>('evidence');
 export const approveUpdate = defineUpdate<{ accepted: boolean; step: string }, [ApprovalInput]>('approve');
 export const rejectUpdate = defineUpdate<{ accepted: boolean; step: string }, [ApprovalInput]>('reject');
+
+// ── model gateway (breakers and the daily budget live in entity workflows) ─────────────────────────────
+export * from './model-messages';
+export * from './watchdog-messages';
+export * from './incident-messages';

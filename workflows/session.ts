@@ -6,13 +6,17 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  getExternalWorkflowHandle,
+  log,
+  startChild,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import type { SessionInput } from '../core/types';
+import { WorkflowExecutionAlreadyStartedError, type SearchAttributeUpdatePair } from '@temporalio/common';
+import type { Detection, SessionInput } from '../core/types';
+import { DEFAULT_OPEN_INCIDENT_CAP, routeDetection, type IncidentRoutingState } from '../core/incident/routing';
 import {
   applyAgentStarted,
   applyDetections,
@@ -21,6 +25,7 @@ import {
   closePreflight,
   initialState,
   toView,
+  upsertIncident,
   type SessionState,
 } from '../core/session/state';
 import { preflightDetection } from '../core/session/preflight';
@@ -29,17 +34,30 @@ import {
   agentStartedSignal,
   detectionsSignal,
   endSignal,
+  evidenceSignal,
+  incidentUpdateSignal,
   searchAttributes,
   statusQuery,
   toolInventorySignal,
   type SessionView,
 } from './messages';
+import { incidentChildOptions } from './incident';
 
 export interface SessionSettings {
   /** How long an agent has to report its tool inventory after it starts. */
   preflightWindowMs?: number;
   /** Continue-as-new past this many history events even if the server has not suggested it. */
   maxHistoryEvents?: number;
+  /** Open incidents at once; detections of new failures beyond it are counted, not opened. */
+  maxOpenIncidents?: number;
+  /** Defaults under the session's own `remediation` settings (from cto-config.json). */
+  remediationDefaults?: Record<string, unknown>;
+  /** Where a person sees this session (Temporal UI), for issue bodies. */
+  sessionLink?: string;
+  /** Task queue of incident children (default: this session's). */
+  incidentTaskQueue?: string;
+  /** Task queue of the model gateway for those incidents (default `healer-llm`). */
+  llmTaskQueue?: string;
 }
 
 export interface SessionRunInput {
@@ -63,7 +81,7 @@ export async function playSession(run: SessionRunInput): Promise<SessionView> {
   let dirty = true;
 
   const raise = (detection: ReturnType<typeof preflightDetection>) => {
-    applyDetections(state, [detection], nowIso());
+    route(applyDetections(state, [detection], nowIso()));
     dirty = true;
   };
 
@@ -89,10 +107,24 @@ export async function playSession(run: SessionRunInput): Promise<SessionView> {
     }
   };
 
+  // Detections waiting to be routed to incidents by the main loop (starting children is async).
+  const toRoute: Detection[] = [];
+  const route = (outcome: { firstSeen: Detection[]; repeats: Detection[] }) => {
+    if (!session.repository) return; // platform sessions have no repository to heal: detections are counted only
+    toRoute.push(...outcome.firstSeen, ...outcome.repeats);
+  };
+
   setHandler(detectionsSignal, (batch) => {
     if (state.status !== 'active') return;
     const outcome = applyDetections(state, batch.detections, nowIso(), batch.batchId);
-    if (!outcome.duplicateBatch) dirty = true;
+    if (outcome.duplicateBatch) return;
+    route(outcome);
+    dirty = true;
+  });
+
+  setHandler(incidentUpdateSignal, (summary) => {
+    upsertIncident(state, summary, nowIso());
+    dirty = true;
   });
 
   setHandler(agentStartedSignal, ({ agent, at }) => {
@@ -129,7 +161,8 @@ export async function playSession(run: SessionRunInput): Promise<SessionView> {
     workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > (settings.maxHistoryEvents ?? DEFAULT_MAX_HISTORY_EVENTS);
 
   while (state.status === 'active') {
-    await condition(() => dirty || state.status !== 'active' || shouldContinueAsNew());
+    await condition(() => dirty || toRoute.length > 0 || state.status !== 'active' || shouldContinueAsNew());
+    if (toRoute.length) await routeToIncidents(toRoute.splice(0), session, settings, state);
     if (dirty) {
       dirty = false;
       published.publish(toView(session, state, workflowId));
@@ -145,6 +178,52 @@ export async function playSession(run: SessionRunInput): Promise<SessionView> {
   const final = toView(session, state, workflowId);
   published.publish(final);
   return final;
+}
+
+/**
+ * Opens one incident child per new failure (up to the cap), forwards repeats as evidence to the open
+ * incident, and counts what is past the cap. Children outlive the session (parent-close ABANDON).
+ */
+async function routeToIncidents(detections: Detection[], session: SessionInput, settings: SessionSettings, state: SessionState): Promise<void> {
+  const evidence = new Map<string, Detection[]>();
+  for (const detection of detections) {
+    const routing: IncidentRoutingState = { incidents: {}, cap: settings.maxOpenIncidents ?? DEFAULT_OPEN_INCIDENT_CAP };
+    for (const i of state.incidents) routing.incidents[i.fingerprint] = { incidentId: i.id, open: i.status === 'open' };
+    const decision = routeDetection(session.playId, detection, routing);
+    if (decision.action === 'defer') state.incidentsDeferred += 1;
+    if (decision.action === 'forward') evidence.set(decision.incidentId, [...(evidence.get(decision.incidentId) ?? []), detection]);
+    if (decision.action !== 'open') continue;
+    const options = incidentChildOptions(
+      {
+        playId: session.playId,
+        repository: session.repository,
+        namespace: session.namespace,
+        ...(session.service ? { service: session.service } : {}),
+        detection,
+        remediation: { ...settings.remediationDefaults, ...session.remediation },
+        ...(settings.sessionLink ? { sessionLink: settings.sessionLink } : {}),
+        ...(settings.llmTaskQueue ? { llmTaskQueue: settings.llmTaskQueue } : {}),
+      },
+      settings.incidentTaskQueue ?? workflowInfo().taskQueue,
+    );
+    try {
+      await startChild('incident', options);
+    } catch (error) {
+      // Already running (e.g. a re-delivered detection raced a continue-as-new): it is the same incident.
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+      evidence.set(decision.incidentId, [...(evidence.get(decision.incidentId) ?? []), detection]);
+    }
+    upsertIncident(
+      state,
+      { id: decision.incidentId, code: detection.code, severity: detection.severity, fingerprint: detection.fingerprint, occurrences: 1, step: 'starting', status: 'open' },
+      new Date().toISOString(),
+    );
+  }
+  for (const [incidentId, batch] of evidence) {
+    await getExternalWorkflowHandle(incidentId)
+      .signal(evidenceSignal, { detections: batch })
+      .catch((error: Error) => log.warn('evidence not delivered: incident already closed', { incidentId, error: error.message }));
+  }
 }
 
 /** Keeps search attributes and UI details in step with the view, writing only what changed. */

@@ -2,6 +2,8 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApi } from '../../api/server';
 import { SessionService } from '../../api/sessions';
+import type { SessionSettings } from '../../workflows/session';
+import { defaultMcpExtras } from '../../api/mcp';
 import { loadConfig, type HealerConfig } from '../../runtime/config';
 import { testAddress, testClient } from './temporal';
 
@@ -13,16 +15,18 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-export async function startTestApi(opts: { taskQueue: string; token?: string; env?: Record<string, string> }): Promise<TestApi> {
+export async function startTestApi(opts: { taskQueue: string; token?: string; env?: Record<string, string>; settings?: SessionSettings }): Promise<TestApi> {
   const config = loadConfig({ TEMPORAL_ADDRESS: testAddress(), HEALER_LOG_LEVEL: 'silent', HEALER_STATE_DIR: process.env.HEALER_TEST_DIR, ...(opts.token ? { HEALER_API_TOKEN: opts.token } : {}), ...opts.env });
   const client = await testClient();
-  const sessions = new SessionService(client, { taskQueue: opts.taskQueue, settings: { preflightWindowMs: 60_000 } });
-  const app = await buildApi({ config, client, sessions });
+  const sessions = new SessionService(client, { taskQueue: opts.taskQueue, settings: { preflightWindowMs: 60_000, ...opts.settings } });
+  const app = await buildApi({ config, client, sessions, mcp: defaultMcpExtras(client, { taskQueue: opts.taskQueue }) });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as { port: number };
   return { app, url: `http://127.0.0.1:${port}`, sessions, config, close: () => app.close() };
 }
 
+// Tests read response bodies loosely; the assertions check their shape.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function http(url: string, method: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any; headers: Headers }> {
   const response = await fetch(url, {
     method,

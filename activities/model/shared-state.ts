@@ -1,0 +1,106 @@
+// The gateway's shared state, kept in Temporal so every worker process sees the same: the modelHealth
+// entity workflow (circuit breakers, current chain) and one budget entity workflow per UTC day.
+// Updates/signals "with start" create the entity on first use.
+import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
+import type { BreakerConfig, ModelBreaker } from '../../core/model-breaker';
+import type { ReserveRequest, ReserveResult, SettleRequest } from '../../core/model-budget';
+import {
+  acquireModelUpdate,
+  budgetWorkflowId,
+  modelHealthQuery,
+  recordModelOutcomeSignal,
+  reportChainSignal,
+  reserveBudgetUpdate,
+  settleBudgetSignal,
+  type BreakerAcquired,
+  type BreakerOutcome,
+  type BudgetInput,
+  type ChainReport,
+  type ModelHealthInput,
+} from '../../workflows/model-messages';
+
+export interface SharedStateOptions {
+  client: Client;
+  taskQueue: string;
+  healthWorkflowId: string;
+  budgetWorkflowPrefix: string;
+  breaker: BreakerConfig;
+  dailyBudgetUsd: number;
+  /** How long this process trusts its last read of the breakers for models that were closed. */
+  breakerViewTtlMs: number;
+  now: () => number;
+}
+
+export class SharedState {
+  private view?: { atMs: number; models: Record<string, ModelBreaker> };
+  private viewInFlight?: Promise<void>;
+
+  constructor(private readonly options: SharedStateOptions) {}
+
+  /**
+   * May this model be called now? A model whose breaker was closed at the last read (at most
+   * breakerViewTtlMs ago) is called without a round trip; any other state goes through the
+   * acquireModel update, which hands out the single half-open probe atomically across workers.
+   */
+  async mayCall(model: string): Promise<BreakerAcquired> {
+    await this.refreshView();
+    const breaker = this.view?.models[model];
+    if (!breaker || breaker.state === 'closed') return { allowed: true, probe: false, state: 'closed' };
+    return this.acquireModel(model);
+  }
+
+  private refreshView(): Promise<void> {
+    if (this.view && this.options.now() - this.view.atMs < this.options.breakerViewTtlMs) return Promise.resolve();
+    this.viewInFlight ??= this.options.client.workflow
+      .getHandle(this.options.healthWorkflowId)
+      .query(modelHealthQuery)
+      .then((health) => {
+        this.view = { atMs: this.options.now(), models: health.models };
+      })
+      .catch(() => {
+        // Not started yet (no outcome recorded anywhere): every breaker is closed.
+        this.view = { atMs: this.options.now(), models: {} };
+      })
+      .finally(() => {
+        this.viewInFlight = undefined;
+      });
+    return this.viewInFlight;
+  }
+
+  private healthStart(): { workflowId: string; taskQueue: string; args: [ModelHealthInput] } {
+    return { workflowId: this.options.healthWorkflowId, taskQueue: this.options.taskQueue, args: [{ breaker: this.options.breaker }] };
+  }
+
+  private budgetStart(day: string): { workflowId: string; taskQueue: string; args: [BudgetInput] } {
+    return {
+      workflowId: budgetWorkflowId(day, this.options.budgetWorkflowPrefix),
+      taskQueue: this.options.taskQueue,
+      args: [{ day, limitUsd: this.options.dailyBudgetUsd }],
+    };
+  }
+
+  acquireModel(model: string): Promise<BreakerAcquired> {
+    const startWorkflowOperation = new WithStartWorkflowOperation('modelHealth', { ...this.healthStart(), workflowIdConflictPolicy: 'USE_EXISTING' });
+    return this.options.client.workflow.executeUpdateWithStart(acquireModelUpdate, { args: [{ model }], startWorkflowOperation });
+  }
+
+  async recordOutcome(outcome: BreakerOutcome): Promise<void> {
+    // A success on a breaker that was closed with no failures changes nothing: spare the entity a signal.
+    const known = this.view?.models[outcome.model];
+    if (outcome.ok && this.view && (!known || (known.state === 'closed' && known.consecutiveFailures === 0))) return;
+    await this.options.client.workflow.signalWithStart('modelHealth', { ...this.healthStart(), signal: recordModelOutcomeSignal, signalArgs: [outcome] });
+  }
+
+  async reportChain(report: ChainReport): Promise<void> {
+    await this.options.client.workflow.signalWithStart('modelHealth', { ...this.healthStart(), signal: reportChainSignal, signalArgs: [report] });
+  }
+
+  reserve(day: string, request: ReserveRequest): Promise<ReserveResult> {
+    const startWorkflowOperation = new WithStartWorkflowOperation('budget', { ...this.budgetStart(day), workflowIdConflictPolicy: 'USE_EXISTING' });
+    return this.options.client.workflow.executeUpdateWithStart(reserveBudgetUpdate, { args: [request], startWorkflowOperation });
+  }
+
+  async settle(day: string, request: SettleRequest): Promise<void> {
+    await this.options.client.workflow.signalWithStart('budget', { ...this.budgetStart(day), signal: settleBudgetSignal, signalArgs: [request] });
+  }
+}

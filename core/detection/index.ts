@@ -1,0 +1,9 @@
+// Detection: the catalog (data), the matcher (one pass per line) and fingerprints.
+export { CATALOG, STATE_CATALOG, SUPPRESSIONS, catalogEntry, codeInfo, allPatterns } from './catalog';
+export type { CatalogEntry, PatternSpec, SuppressionRule, Category } from './catalog';
+export { Matcher, getMatcher, matchLine, matchLines, trieRegexSource, MAX_DETECTION_LINE } from './matcher';
+export type { LineContext, LineMatch } from './matcher';
+export { fingerprint, normaliseLine, hash64 } from './fingerprint';
+export type { FingerprintInput } from './fingerprint';
+export { parseToolInventory } from './inventory';
+export type { ToolInventoryLine } from './inventory';

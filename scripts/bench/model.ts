@@ -1,0 +1,121 @@
+// Model-gateway benchmark against the fake Gemini API on a local dev server:
+//  - overhead: one generateStructured call (breaker update, budget reservation + settlement, schema
+//    validation, call log) minus the bare @google/genai call to the same fake, p50/p99;
+//  - throughput: calls/s through a rate-limited healer-llm task queue with one worker and with two
+//    (the limit is the task queue's, so two workers should not exceed it).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
+import type { StructuredRequest, StructuredResult } from '../../core/model';
+import { createModelActivities } from '../../activities/model';
+import { DEFAULT_GATEWAY_CONFIG, type ModelGatewayConfig } from '../../activities/model/config';
+import { createGeminiProvider } from '../../activities/model/gemini-provider';
+import { startFakeGemini } from '../../test/fakes/gemini';
+import { startDevServer } from '../dev-server';
+import { summarize } from './stats';
+
+export interface BenchModelOptions {
+  port?: number;
+  /** Sequential calls for the overhead measurement (default 200). */
+  overheadCalls?: number;
+  /** Calls per throughput run (default 40). */
+  throughputCalls?: number;
+  /** maxTaskQueueActivitiesPerSecond for the throughput runs (default 10). */
+  ratePerSecond?: number;
+  log?: (line: string) => void;
+}
+
+const SCHEMA = { type: 'object', properties: { verdict: { type: 'string' } }, required: ['verdict'] };
+const request = (i: number): StructuredRequest => ({ purpose: 'evaluate', correlationId: `bench-${i}`, system: 'triage', prompt: `failure ${i}`, responseSchema: SCHEMA });
+
+export async function benchModel(opts: BenchModelOptions = {}): Promise<object> {
+  const log = opts.log ?? ((line: string) => console.error(line));
+  const overheadCalls = opts.overheadCalls ?? 200;
+  const throughputCalls = opts.throughputCalls ?? 40;
+  const rate = opts.ratePerSecond ?? 10;
+  const dir = mkdtempSync(join(tmpdir(), 'healer-bench-model-'));
+  const server = await startDevServer({ port: opts.port ?? 27243, dbFile: join(dir, 'temporal.db'), headless: true });
+  const fake = await startFakeGemini({ models: [{ id: 'gemini-2.5-flash' }], defaultAnswer: { verdict: 'fix' } });
+  const connection = await Connection.connect({ address: server.address });
+  const client = new Client({ connection });
+  const stateQueue = 'bench-model-state';
+  const config: ModelGatewayConfig = { ...DEFAULT_GATEWAY_CONFIG, stateTaskQueue: stateQueue, dailyBudgetUsd: 1_000_000, healthWorkflowId: 'bench-model-health', budgetWorkflowPrefix: 'bench-budget-' };
+  const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./model-workflows'), logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} } });
+  const workers: { worker: Worker; done: Promise<void> }[] = [];
+  const startWorker = async (taskQueue: string, extra: { maxTaskQueueActivitiesPerSecond?: number } = {}) => {
+    const activities = createModelActivities({ apiKey: 'test-key', baseUrl: fake.url, client, logDir: join(dir, 'logs'), config });
+    // A connection per worker, as two worker processes would have.
+    const ownConnection = await NativeConnection.connect({ address: server.address });
+    const worker = await Worker.create({ connection: ownConnection, taskQueue, workflowBundle, activities, shutdownGraceTime: '2s', ...extra });
+    const started = { worker, done: worker.run().finally(() => ownConnection.close()) };
+    workers.push(started);
+    return started;
+  };
+  const stopWorkers = async () => {
+    for (const { worker } of workers) worker.shutdown();
+    await Promise.all(workers.splice(0).map(({ done }) => done));
+  };
+
+  try {
+    await startWorker(stateQueue); // runs the breaker and budget entity workflows
+
+    // ── overhead ──
+    log(`model: overhead over ${overheadCalls} calls`);
+    const provider = createGeminiProvider({ apiKey: 'test-key', baseUrl: fake.url });
+    const gateway = createModelActivities({ apiKey: 'test-key', baseUrl: fake.url, client, logDir: join(dir, 'logs'), config });
+    const env = new MockActivityEnvironment();
+    const direct: number[] = [];
+    const through: number[] = [];
+    for (let i = 0; i < overheadCalls + 5; i += 1) {
+      const t0 = performance.now();
+      await provider.generate({ model: 'gemini-2.5-flash', system: 'triage', prompt: `failure ${i}`, responseSchema: SCHEMA, timeoutMs: 10_000 });
+      const t1 = performance.now();
+      const result = (await env.run(gateway.generateStructured, request(i))) as StructuredResult<unknown>;
+      const t2 = performance.now();
+      if (!result.ok) throw new Error(`gateway call failed: ${result.detail}`);
+      if (i >= 5) {
+        direct.push(t1 - t0);
+        through.push(t2 - t1);
+      }
+    }
+    const directMs = summarize(direct);
+    const gatewayMs = summarize(through);
+
+    // ── throughput under the task-queue rate limit ──
+    const throughput = async (workerCount: number) => {
+      const queue = `bench-healer-llm-${workerCount}-${Date.now()}`;
+      for (let w = 0; w < workerCount; w += 1) await startWorker(queue, { maxTaskQueueActivitiesPerSecond: rate });
+      const t0 = performance.now();
+      await Promise.all(
+        Array.from({ length: throughputCalls }, (_, i) =>
+          client.workflow.execute('benchModelCall', { taskQueue: queue, workflowId: `${queue}-${i}`, args: [request(i), queue] }),
+        ),
+      );
+      const seconds = (performance.now() - t0) / 1000;
+      for (const started of workers.splice(1)) {
+        started.worker.shutdown();
+        await started.done;
+      }
+      return { workers: workerCount, calls: throughputCalls, seconds: Math.round(seconds * 100) / 100, callsPerSecond: Math.round((throughputCalls / seconds) * 100) / 100, limitPerSecond: rate };
+    };
+    log('model: throughput, one worker');
+    const one = await throughput(1);
+    log('model: throughput, two workers');
+    const two = await throughput(2);
+
+    return {
+      overhead: { calls: overheadCalls, directCallMs: directMs, gatewayCallMs: gatewayMs, overheadP50Ms: Math.round((gatewayMs.p50 - directMs.p50) * 100) / 100, overheadP99Ms: Math.round((gatewayMs.p99 - directMs.p99) * 100) / 100 },
+      throughput: { oneWorker: one, twoWorkers: two },
+      note: 'gateway call = breaker update + budget reservation/settlement + call + validation + call-log line; throughput is bounded by maxTaskQueueActivitiesPerSecond for the whole task queue',
+    };
+  } finally {
+    await stopWorkers();
+    await connection.close();
+    await fake.stop();
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

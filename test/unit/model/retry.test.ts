@@ -1,0 +1,50 @@
+import { backoffScheduleMs, classifyHttpStatus, decideAfterFailure, DEFAULT_RETRY_POLICY, parseRetryAfterMs } from '../../../core/model-retry';
+
+const policy = DEFAULT_RETRY_POLICY;
+
+test('HTTP statuses are classified', () => {
+  expect([408, 429, 500, 503, 404, 401, 403, 400, 422].map(classifyHttpStatus)).toEqual([
+    'timeout',
+    'rate-limited',
+    'server-error',
+    'server-error',
+    'not-found',
+    'auth',
+    'auth',
+    'client-error',
+    'client-error',
+  ]);
+});
+
+test('the default schedule waits 1 s then 2 s between a model’s three attempts, and never after the last', () => {
+  expect(backoffScheduleMs(policy)).toEqual([1000, 2000]);
+  expect(backoffScheduleMs({ ...policy, attemptsPerModel: 4 })).toEqual([1000, 2000, 4000]);
+  expect(decideAfterFailure({ errorClass: 'server-error' }, 1, policy)).toEqual({ kind: 'retry-same', delayMs: 1000 });
+  expect(decideAfterFailure({ errorClass: 'timeout' }, 2, policy)).toEqual({ kind: 'retry-same', delayMs: 2000 });
+  expect(decideAfterFailure({ errorClass: 'server-error' }, 3, policy)).toEqual({ kind: 'next-model' });
+});
+
+test('only retryable classes are retried; 404 and other 4xx move on; auth stops', () => {
+  for (const errorClass of ['timeout', 'rate-limited', 'server-error', 'network', 'malformed-json', 'schema-violation', 'empty-answer'] as const) {
+    expect(decideAfterFailure({ errorClass }, 1, policy).kind).toBe('retry-same');
+  }
+  expect(decideAfterFailure({ errorClass: 'not-found' }, 1, policy)).toEqual({ kind: 'next-model' });
+  expect(decideAfterFailure({ errorClass: 'client-error' }, 1, policy)).toEqual({ kind: 'next-model' });
+  expect(decideAfterFailure({ errorClass: 'auth' }, 1, policy)).toEqual({ kind: 'stop' });
+});
+
+test('Retry-After is honoured within its cap, and a wait past the chain deadline moves on', () => {
+  expect(decideAfterFailure({ errorClass: 'rate-limited', retryAfterMs: 7000 }, 1, policy)).toEqual({ kind: 'retry-same', delayMs: 7000 });
+  expect(decideAfterFailure({ errorClass: 'rate-limited', retryAfterMs: 200 }, 1, policy)).toEqual({ kind: 'retry-same', delayMs: 1000 });
+  expect(decideAfterFailure({ errorClass: 'rate-limited', retryAfterMs: 60_000 }, 1, policy)).toEqual({ kind: 'next-model' });
+  expect(decideAfterFailure({ errorClass: 'server-error' }, 1, policy, 500)).toEqual({ kind: 'next-model' });
+});
+
+test('Retry-After parses seconds, RetryInfo durations and HTTP dates', () => {
+  const now = Date.parse('2026-01-01T00:00:00Z');
+  expect(parseRetryAfterMs('3', now)).toBe(3000);
+  expect(parseRetryAfterMs('1.5s', now)).toBe(1500);
+  expect(parseRetryAfterMs('Thu, 01 Jan 2026 00:00:05 GMT', now)).toBe(5000);
+  expect(parseRetryAfterMs('soon', now)).toBeUndefined();
+  expect(parseRetryAfterMs(null, now)).toBeUndefined();
+});
