@@ -7,6 +7,20 @@ import { projectRoot } from '../runtime/paths';
 import { apiRequest } from './api-client';
 import { startDevStack, untilSignal } from './dev';
 import type { CliIo } from './io';
+import { renderView } from './session';
+
+/** Waits until the pushed detections are counted and every incident has left its first steps. */
+async function settled(api: { baseUrl: string; token?: string }, playId: string, detections: number): Promise<SessionView> {
+  const deadline = Date.now() + 30_000;
+  let view = await apiRequest<SessionView>(api, 'GET', `/api/v1/session/${playId}`);
+  while (Date.now() < deadline) {
+    const busy = view.incidents.some((i) => i.status === 'open' && !i.issue);
+    if (view.detections.total >= detections && view.incidents.length > 0 && !busy) return view;
+    await new Promise((r) => setTimeout(r, 300));
+    view = await apiRequest<SessionView>(api, 'GET', `/api/v1/session/${playId}`);
+  }
+  return view;
+}
 
 export async function runDemo(config: HealerConfig, io: CliIo, opts: { exit: boolean }): Promise<number> {
   const log = (line: string) => io.stderr.write(`${line}\n`);
@@ -17,7 +31,11 @@ export async function runDemo(config: HealerConfig, io: CliIo, opts: { exit: boo
     // A fresh play id per run, so the demo can be run again while an earlier demo session is active.
     const playId = `demo-${new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14)}`;
     await apiRequest(api, 'POST', '/api/v1/session/start', { ...payload, play_id: playId });
-    const view = await apiRequest<SessionView>(api, 'GET', `/api/v1/session/${playId}`);
+    // Feed the session an agent's log, as the scanner would, and watch it heal (dry run, built-in evaluator).
+    const lines = readFileSync(join(projectRoot(), 'examples', 'agent.log'), 'utf8').split('\n').filter(Boolean);
+    const pushed = await apiRequest<{ detections: number }>(api, 'POST', `/api/v1/session/${playId}/logs`, { lines, labels: { agent: 'rex', task_id: '1', pod: 'rex-task-1' } });
+    const view = await settled(api, playId, pushed.detections);
+    const sessionUrl = `${stack.uiUrl}/namespaces/${config.temporal.namespace}/workflows/play-${playId}`;
     io.stdout.write(
       [
         '',
@@ -26,11 +44,14 @@ export async function runDemo(config: HealerConfig, io: CliIo, opts: { exit: boo
         `  Temporal UI:  ${stack.uiUrl}`,
         '',
         `Sample session ${playId} started: status ${view.status}, ${view.agents.length} agents (${view.agents.map((a) => a.name).join(', ')}), ${view.tasks.length} tasks.`,
-        `  See it in the Temporal UI: ${stack.uiUrl}/namespaces/${config.temporal.namespace}/workflows/play-${playId}`,
-        `  Search there with:  HealerPlayId = "${playId}"   or   HealerStatus = "active"`,
-        `  From the CLI:       node bin/healer.js session show ${playId}`,
+        `Pushed ${lines.length} lines of examples/agent.log: ${pushed.detections} detections, ${view.incidents.length} incidents.`,
         '',
-        JSON.stringify(view, null, 2),
+        renderView(view),
+        '',
+        `  See it in the Temporal UI: ${sessionUrl}`,
+        `  Search there with:  HealerPlayId = "${playId}"   (the session and its incidents)   or   HealerStatus = "active"`,
+        `  From the CLI:       node bin/healer.js session show ${playId}`,
+        `  Dry-run GitHub effects (issues, comments) are recorded in ${join(config.stateDir, 'dry-run', 'dry-run.jsonl')}`,
         '',
       ].join('\n'),
     );

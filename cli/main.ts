@@ -9,6 +9,7 @@ import { startMainWorker } from '../workers/main';
 import { startLlmWorker } from '../workers/llm';
 import { runWatchdogWorker, watchdogOptionsFromConfig } from '../workers/watchdog';
 import { startComponentHeartbeat } from '../workers/heartbeat';
+import { installTemporalMetrics, serveComponentMetrics } from '../workers/observability';
 import { runAuditCommand } from './audit';
 import { runScanCommand } from './scan';
 import { runScannerFromEnv } from '../scanner/scanner';
@@ -79,20 +80,26 @@ const commands: Record<string, Command> = {
   }),
   worker: withConfig(async (config, argv, io) => {
     if (expectNoArgs('worker', argv, io, 'Usage: healer worker\n\nPolls task queue "healer"; stops gracefully on SIGINT/SIGTERM.')) return 0;
+    installTemporalMetrics(config);
     const running = await startMainWorker(config);
+    const metrics = await serveComponentMetrics(config, 'worker', () => running.worker.getState() === 'RUNNING');
     const heartbeat = await startComponentHeartbeat(config, 'worker');
     io.stderr.write(`worker polling "healer" on ${config.temporal.address}\n`);
     await running.done;
     await heartbeat.stop();
+    await metrics.close();
     return 0;
   }),
   'llm-worker': withConfig(async (config, argv, io) => {
     if (expectNoArgs('llm-worker', argv, io, 'Usage: healer llm-worker\n\nServes model calls on task queue "healer-llm" under HEALER_LLM_RATE_PER_SECOND.')) return 0;
+    installTemporalMetrics(config);
     const running = await startLlmWorker(config);
+    const metrics = await serveComponentMetrics(config, 'llm-worker', () => running.worker.getState() === 'RUNNING');
     const heartbeat = await startComponentHeartbeat(config, 'llm-worker');
     io.stderr.write(`model gateway worker polling "healer-llm" on ${config.temporal.address}${config.gemini.apiKey ? '' : ' (no GEMINI_API_KEY: the rule-based evaluator serves)'}\n`);
     await running.done;
     await heartbeat.stop();
+    await metrics.close();
     return 0;
   }),
   api: withConfig(async (config, argv, io) => {
@@ -105,9 +112,12 @@ const commands: Record<string, Command> = {
   }),
   watchdog: withConfig(async (config, argv, io) => {
     if (expectNoArgs('watchdog', argv, io, `Usage: healer watchdog\n\nRuns the watchdog's own worker (task queue "healer-watchdog") and the watchdog-<namespace> workflow:\nheartbeats, recovery playbooks from playbooks/, bounded restarts, the audit log.`)) return 0;
+    installTemporalMetrics(config);
     const running = await runWatchdogWorker(watchdogOptionsFromConfig(config));
+    const metrics = await serveComponentMetrics(config, 'watchdog', () => true);
     io.stderr.write(`watchdog for namespace ${config.namespace} polling "healer-watchdog" on ${config.temporal.address}\n`);
     await running.done;
+    await metrics.close();
     return 0;
   }),
   audit: (argv, io) => runAuditCommand(argv, io),
@@ -115,11 +125,13 @@ const commands: Record<string, Command> = {
   scanner: withConfig(async (config, argv, io) => {
     if (expectNoArgs('scanner', argv, io, SCANNER_HELP)) return 0;
     const heartbeat = await startComponentHeartbeat(config, 'scanner');
+    const metrics = await serveComponentMetrics(config, 'scanner', () => true);
     try {
       const stats = await runScannerFromEnv({ HEALER_SCANNER_STATE_DIR: join(config.stateDir, 'scanner'), HEALER_SCANNER_NAMESPACE: config.namespace, ...process.env });
       io.stderr.write(`scanner stopped: ${stats.lines} lines, ${stats.detections} detections, ${stats.batches} batches\n`);
     } finally {
       await heartbeat.stop();
+      await metrics.close();
     }
     return 0;
   }),

@@ -16,7 +16,7 @@ export const SESSION_HELP = `Usage: healer session <start|list|show|end> [option
 
 Environment: HEALER_API_URL (default http://127.0.0.1:8083), HEALER_API_TOKEN.`;
 
-function renderView(v: SessionView): string {
+export function renderView(v: SessionView): string {
   const lines = [
     `session ${v.playId}  [${v.status}]  ${v.repository}  (namespace ${v.namespace})`,
     `  started ${v.startedAt}, updated ${v.updatedAt}${v.endedAt ? `, ended ${v.endedAt}` : ''}${v.endReason ? ` — ${v.endReason}` : ''}`,

@@ -8,6 +8,10 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { startDevServer } from './dev-server';
 import { exportHistory } from './histories/files';
 import { ensureTemporalBinary } from './temporal-bin';
+import { createActivities } from '../activities';
+import { createModelActivities } from '../activities/model';
+import { loadConfig } from '../runtime/config';
+import { LLM_TASK_QUEUE } from '../workflows/messages';
 import { sessionScenarios, type Scenario } from './histories/session-scenarios';
 
 const scenarios: Scenario[] = [...sessionScenarios];
@@ -23,14 +27,31 @@ async function main(): Promise<void> {
   const client = new Client({ connection });
   const taskQueue = 'record-histories';
   try {
-    const worker = await Worker.create({ connection: nativeConnection, taskQueue, workflowsPath: require.resolve('../workflows') });
-    await worker.runUntil(async () => {
-      for (const scenario of scenarios) {
-        const target = await scenario.run(client, taskQueue, Date.now().toString(36));
-        const [workflowId, runId] = target.split('#');
-        console.log(`recorded ${exportHistory(binary, server.address, scenario.name, workflowId, runId)}`);
-      }
+    // Dry-run GitHub, no model key: incidents heal with the built-in evaluator, as in the demo.
+    const config = loadConfig({ TEMPORAL_ADDRESS: server.address, HEALER_STATE_DIR: dir, HEALER_LOG_LEVEL: 'silent' });
+    const worker = await Worker.create({
+      connection: nativeConnection,
+      taskQueue,
+      workflowsPath: require.resolve('../workflows'),
+      activities: createActivities({ config, kube: null }),
     });
+    const llmWorker = await Worker.create({
+      connection: nativeConnection,
+      taskQueue: LLM_TASK_QUEUE,
+      activities: createModelActivities({ client, logDir: config.logPath }),
+    });
+    await llmWorker.runUntil(() =>
+      worker.runUntil(async () => {
+        for (const scenario of scenarios) {
+          const result = await scenario.run(client, taskQueue, Date.now().toString(36));
+          const targets: Array<[string, string]> = typeof result === 'string' ? [[scenario.name, result]] : result;
+          for (const [name, target] of targets) {
+            const [workflowId, runId] = target.split('#');
+            console.log(`recorded ${exportHistory(binary, server.address, name, workflowId, runId)}`);
+          }
+        }
+      }),
+    );
   } finally {
     await connection.close();
     await nativeConnection.close();

@@ -8,6 +8,7 @@ import {
   continueAsNew,
   getExternalWorkflowHandle,
   log,
+  patched,
   startChild,
   setCurrentDetails,
   setHandler,
@@ -68,6 +69,8 @@ export interface SessionRunInput {
 }
 
 const DEFAULT_PREFLIGHT_WINDOW_MS = 60_000;
+/** patched() id guarding the incident children added after the first recorded histories. */
+const INCIDENTS_PATCH = 'session-opens-incidents';
 const DEFAULT_MAX_HISTORY_EVENTS = 10_000;
 
 const nowIso = (): string => new Date().toISOString();
@@ -162,7 +165,9 @@ export async function playSession(run: SessionRunInput): Promise<SessionView> {
 
   while (state.status === 'active') {
     await condition(() => dirty || toRoute.length > 0 || state.status !== 'active' || shouldContinueAsNew());
-    if (toRoute.length) await routeToIncidents(toRoute.splice(0), session, settings, state);
+    // Sessions started before incidents existed keep their recorded path (no children) on replay.
+    if (toRoute.length && patched(INCIDENTS_PATCH)) await routeToIncidents(toRoute.splice(0), session, settings, state);
+    else toRoute.length = 0;
     if (dirty) {
       dirty = false;
       published.publish(toView(session, state, workflowId));

@@ -3,11 +3,26 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../../runtime/paths';
 import { benchApiLatency } from './api-latency';
+import { benchDetectionLatencyOnOwnServer } from './detection-latency';
+import { benchIncidents } from './incidents';
+import { benchModel } from './model';
+import { benchRecovery } from './recovery';
+import { benchScan } from './scan';
+import { benchSessions } from './sessions';
 
 type Bench = () => Promise<object>;
 
+const env = (key: string, fallback: number): number => (process.env[key] ? Number(process.env[key]) : fallback);
+
+/** Each writes bench-results/<name>.json. Sizes can be reduced through the environment for a quick look. */
 const benches: Record<string, Bench> = {
-  'api-latency': () => benchApiLatency(),
+  'api-latency': () => benchApiLatency({ sessions: env('HEALER_BENCH_API_SESSIONS', 200) }),
+  scan: () => benchScan({ sizeBytes: env('HEALER_BENCH_SCAN_MB', 200) * 1024 * 1024 }),
+  'detection-latency': () => benchDetectionLatencyOnOwnServer(),
+  incidents: () => benchIncidents(),
+  model: () => benchModel(),
+  recovery: () => benchRecovery({ timeScale: env('HEALER_BENCH_RECOVERY_SCALE', 1) }),
+  sessions: () => benchSessions(),
 };
 
 async function main(): Promise<void> {

@@ -3,12 +3,13 @@ import type { Client } from '@temporalio/client';
 import { SessionService } from '../../api/sessions';
 import { normaliseSessionPayload } from '../../core/session/payload';
 import type { Detection } from '../../core/types';
-import { agentStartedSignal, detectionsSignal, endSignal, sessionWorkflowId, statusQuery, toolInventorySignal } from '../../workflows/messages';
+import { agentStartedSignal, detectionsSignal, endSignal, incidentStatusQuery, sessionWorkflowId, statusQuery, toolInventorySignal } from '../../workflows/messages';
 
 export interface Scenario {
-  /** File name under test/histories (without .json). */
+  /** File name under test/histories (without .json) of the main workflow recorded. */
   name: string;
-  run(client: Client, taskQueue: string, suffix: string): Promise<string>; // returns the workflow id to record
+  /** Runs the scenario; returns the workflow id (`id` or `id#runId`) to record, or several as [file name, id] pairs. */
+  run(client: Client, taskQueue: string, suffix: string): Promise<string | Array<[string, string]>>;
 }
 
 const payload = (playId: string) =>
@@ -87,6 +88,28 @@ export const sessionScenarios: Scenario[] = [
       await handle.result();
       // Record the first run: the one that ended by continuing as new.
       return `${id}#${runId}`;
+    },
+  },
+  {
+    name: 'session-incident-dry-run',
+    async run(client, taskQueue, suffix) {
+      const input = payload(`rec-incident-${suffix}`);
+      await new SessionService(client, { taskQueue, settings: { preflightWindowMs: 60_000 } }).start(input);
+      const id = sessionWorkflowId(input.playId);
+      const handle = client.workflow.getHandle(id);
+      await handle.signal(detectionsSignal, { batchId: 'b1', detections: [detection('crash', 'R1')] });
+      await settle(client, id, (v) => v.incidents.length === 1 && v.incidents[0].status !== 'open');
+      const incidentId = (await read(client, id)).incidents[0].id;
+      await handle.signal(detectionsSignal, { batchId: 'b2', detections: [detection('crash', 'R1')] });
+      await settle(client, id, (v) => v.detections.total === 2);
+      await client.workflow.getHandle(incidentId).query(incidentStatusQuery);
+      await handle.signal(endSignal, { reason: 'recorded' });
+      await handle.result();
+      await client.workflow.getHandle(incidentId).result();
+      return [
+        ['session-incident-dry-run', id],
+        ['incident-dry-run-escalated', incidentId],
+      ];
     },
   },
 ];

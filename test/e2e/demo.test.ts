@@ -23,7 +23,7 @@ beforeAll(() => {
   execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'pipe' });
 }, 180_000);
 
-test('healer demo --exit starts the stack and a sample session visible through the API', async () => {
+test('healer demo --exit starts the stack, a sample session, and heals it in dry run', async () => {
   const stateDir = mkdtempSync(join(tmpdir(), 'healer-demo-'));
   const temporalPort = await freePort();
   const env = { TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`, HEALER_PORT: String(await freePort()), HEALER_STATE_DIR: stateDir, HEALER_SUPERVISOR_PORT: '0' };
@@ -32,6 +32,12 @@ test('healer demo --exit starts the stack and a sample session visible through t
   expect(result.code).toBe(0);
   expect(result.stdout).toMatch(/Sample session demo-\d{14} started: status active, 3 agents \(rex, cleo, tess\), 3 tasks\./);
   expect(result.stdout).toContain(`Temporal UI:  http://127.0.0.1:${temporalPort + 1000}`);
-  const view = JSON.parse(result.stdout.slice(result.stdout.indexOf('\n{') + 1, result.stdout.lastIndexOf('}') + 1));
-  expect(view).toMatchObject({ status: 'active', repository: '5dlabs/cto-demo', namespace: 'cto' });
+  expect(result.stdout).toMatch(/Pushed 11 lines of examples\/agent\.log: 4 detections, 3 incidents\./);
+  expect(result.stdout).toMatch(/session demo-\d{14} {2}\[active\] {2}5dlabs\/cto-demo/);
+  // Each incident shows its dry-run issue and where it ended.
+  const incidents = result.stdout.split('\n').filter((l) => l.trim().startsWith('incident incident-demo-'));
+  expect(incidents).toHaveLength(3);
+  for (const line of incidents) expect(line).toMatch(/issue \(dry run\) \[Healer (R1|R2|R5)\] /);
+  // The token planted in examples/agent.log is never shown.
+  expect(result.stdout).not.toContain('ghp_Zx81kQm2Lw0aPq7Rt5Vy3Nc9Hb4Jd6Fs1Ge8');
 }, 180_000);

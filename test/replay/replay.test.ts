@@ -10,8 +10,19 @@ const bundlePath = () => {
 };
 
 test('there are recorded histories to replay', () => {
-  expect(histories.length).toBeGreaterThanOrEqual(3);
-  expect(histories.map((h) => h.file)).toEqual(expect.arrayContaining(['session-detections-and-end.json', 'session-preflight-silent.json', 'session-continue-as-new.json']));
+  expect(histories.map((h) => h.file)).toEqual(
+    expect.arrayContaining([
+      'session-detections-and-end.json',
+      'session-preflight-silent.json',
+      'session-continue-as-new.json',
+      'session-incident-dry-run.json',
+      'incident-dry-run-escalated.json',
+      'playbook-mutual-restart.json',
+      'playbook-emergency.json',
+      // Recorded before sessions opened incidents: they replay through the patched() old path.
+      'session-before-incidents-detections-and-end.json',
+    ]),
+  );
 });
 
 test('every recorded history replays without non-determinism', async () => {
