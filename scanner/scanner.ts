@@ -88,7 +88,7 @@ export async function runScanner(config: ScannerConfig, signal: AbortSignal): Pr
   log(`scanning ${sources.map((s) => s.name).join(', ') || 'nothing (no source configured)'}`);
   await Promise.all(sources.map(runSource));
   // With nothing to scan (e.g. `healer dev` without a log source) stay up until asked to stop.
-  if (!sources.length && !signal.aborted) await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+  if (!sources.length && !signal.aborted) await idleUntilAborted(signal);
   // Deliver what is open (bounded), then stop; anything undelivered stays behind the cursor.
   await Promise.race([batcher.drain(), new Promise((r) => setTimeout(r, config.drainTimeoutMs ?? 5000).unref())]);
   await batcher.close();
@@ -156,4 +156,19 @@ export async function runScannerFromEnv(env: NodeJS.ProcessEnv = process.env, si
     process.off('SIGTERM', stop);
     await connection.close();
   }
+}
+
+/** Keeps the process alive (a pending promise alone does not) until the signal aborts. */
+function idleUntilAborted(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const keepAlive = setInterval(() => undefined, 60_000);
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearInterval(keepAlive);
+        resolve();
+      },
+      { once: true },
+    );
+  });
 }

@@ -30,6 +30,8 @@ test('healer demo --exit starts the stack, a sample session, and heals it in dry
   const result = await run(['demo', '--exit'], env);
   expect(result.stderr).toContain(`starting a Temporal dev server on 127.0.0.1:${temporalPort}`);
   expect(result.code).toBe(0);
+  // Every supervised component stayed up for the whole demo.
+  expect(result.stderr).not.toMatch(/\[supervisor\] \S+ stopped/);
   expect(result.stdout).toMatch(/Sample session demo-\d{14} started: status active, 3 agents \(rex, cleo, tess\), 3 tasks\./);
   expect(result.stdout).toContain(`Temporal UI:  http://127.0.0.1:${temporalPort + 1000}`);
   expect(result.stdout).toMatch(/Pushed 11 lines of examples\/agent\.log: 4 detections, 3 incidents\./);
