@@ -8,6 +8,7 @@ import { benchIncidents } from './incidents';
 import { benchModel } from './model';
 import { benchRecovery } from './recovery';
 import { benchScan } from './scan';
+import { benchScaling } from './scaling';
 import { benchSessions } from './sessions';
 
 type Bench = () => Promise<object>;
@@ -23,6 +24,7 @@ const benches: Record<string, Bench> = {
   model: () => benchModel(),
   recovery: () => benchRecovery({ timeScale: env('HEALER_BENCH_RECOVERY_SCALE', 1) }),
   sessions: () => benchSessions(),
+  scaling: () => benchScaling({ incidents: env('HEALER_BENCH_SCALING_INCIDENTS', 40) }),
 };
 
 async function main(): Promise<void> {
