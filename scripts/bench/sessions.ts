@@ -142,7 +142,8 @@ export async function benchSessions(opts: BenchSessionsOptions = {}): Promise<ob
   const address = opts.address ?? server!.address;
   const connection = await Connection.connect({ address });
   const client = new Client({ connection });
-  const service = new SessionService(client);
+  // Cap 0: detections are counted but open no incidents, so this measures the sessions' own signal handling.
+  const service = new SessionService(client, { settings: { maxOpenIncidents: 0 } });
   const worker = await startWorker(mode, address, dir);
   const rssSamples: number[] = [];
   const rssTimer = setInterval(() => {
@@ -157,7 +158,7 @@ export async function benchSessions(opts: BenchSessionsOptions = {}): Promise<ob
     sent[index] += detectionsPerSignal;
     await client.workflow.getHandle(sessionWorkflowId(playIds[index])).signal(detectionsSignal, { batchId: `${playIds[index]}-${sent[index]}`, detections });
   };
-  const result: Record<string, unknown> = { sessions, durationMs, signalsPerSecond, detectionsPerSignal, fingerprintsPerSession: fingerprints, workerMode: mode };
+  const result: Record<string, unknown> = { sessions, durationMs, signalsPerSecond, detectionsPerSignal, fingerprintsPerSession: fingerprints, workerMode: mode, incidents: 'off (open-incident cap 0)' };
   try {
     log(`starting ${sessions} sessions on ${address} (worker ${mode}, pid ${worker.pid})`);
     const rssBefore = rssMiB(worker.pid);
