@@ -2,7 +2,7 @@
 // (To be moved into workflows/messages.ts by the lead; until then import from here.)
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { StepOutcome } from '../core/playbook/types';
-import type { TrackedComponent } from '../core/watchdog/health';
+import type { TrackedComponent, WatchdogPolicy } from '../core/watchdog/health';
 
 /** A component's "I am alive" message, sent every 10 s (runtime/heartbeat.ts). */
 export interface Heartbeat {
@@ -28,14 +28,7 @@ export const heartbeatSignal = defineSignal<[Heartbeat]>('heartbeat');
 export const emergencyModeSignal = defineSignal<[EmergencyModeSignal]>('emergencyMode');
 
 /** Durations in milliseconds. Defaults in workflows/watchdog.ts (DEFAULT_WATCHDOG_SETTINGS) with reasons. */
-export interface WatchdogSettings {
-  silentAfterMs: number;
-  stuckAfterMs: number;
-  allSilentAfterMs: number;
-  restartLimit: number;
-  restartWindowMs: number;
-  backoffBaseMs: number;
-  backoffMaxMs: number;
+export interface WatchdogSettings extends WatchdogPolicy {
   /** Multiplies every playbook duration (tests run the real playbooks with short timers). */
   playbookDurationScale: number;
 }

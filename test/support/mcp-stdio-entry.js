@@ -1,18 +1,7 @@
 // Runs `runMcpStdio` from the TypeScript sources for the MCP stdio test, compiled on load by the same
 // swc that jest uses (no build step, no extra dependency). Env: TEMPORAL_ADDRESS, HEALER_MCP_TASK_QUEUE.
 // No optional functions are wired, so the test also sees how unwired tools answer.
-const { readFileSync } = require('node:fs');
-const { transformSync } = require('@swc/core');
-
-require.extensions['.ts'] = function compileTs(module, filename) {
-  const { code } = transformSync(readFileSync(filename, 'utf8'), {
-    filename,
-    jsc: { target: 'es2022', parser: { syntax: 'typescript' } },
-    module: { type: 'commonjs' },
-    sourceMaps: 'inline',
-  });
-  module._compile(code, filename);
-};
+require('./swc-register');
 
 const { loadConfig } = require('../../runtime/config');
 const { connectMcpDeps, runMcpStdio } = require('../../api/mcp/stdio');

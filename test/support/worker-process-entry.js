@@ -7,18 +7,7 @@
 // HEALER_STATE_DIR, GITHUB_TOKEN, GITHUB_API_URL.
 // Stdout protocol, one word a line: `ready` once polling, `sigterm` when asked to stop, `stopped` once
 // drained (then exit code 0).
-const { readFileSync } = require('node:fs');
-const { transformSync } = require('@swc/core');
-
-require.extensions['.ts'] = function compileTs(module, filename) {
-  const { code } = transformSync(readFileSync(filename, 'utf8'), {
-    filename,
-    jsc: { target: 'es2022', parser: { syntax: 'typescript' } },
-    module: { type: 'commonjs' },
-    sourceMaps: 'inline',
-  });
-  module._compile(code, filename);
-};
+require('./swc-register');
 
 const { DefaultLogger, Runtime } = require('@temporalio/worker');
 const { createActivities } = require('../../activities');
