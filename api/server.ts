@@ -11,8 +11,8 @@ import { watchdogRoutes } from './watchdog-routes';
 import { registerLogRoutes } from './log-routes';
 import { registerIncidentRoutes } from './incident-routes';
 import { createPushLogs } from './mcp/push-logs';
-import { createIncidentDecisions } from './mcp/temporal-actions';
-import { defaultMcpExtras, registerMcpRoute, type McpDeps } from './mcp';
+import { createIncidentDecisions, createWatchdogReader } from './mcp/temporal-actions';
+import { registerMcpRoute, type McpDeps } from './mcp';
 import { healerMetrics, instrumentFastify, type HealerMetrics } from '../runtime/metrics';
 
 export interface ApiDeps {
@@ -107,10 +107,12 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     },
   );
 
-  const mcpExtras = deps.mcp ?? defaultMcpExtras(deps.client, { taskQueue: sessions.taskQueue });
+  // One log push and one set of incident decisions serve both the HTTP routes and MCP.
   const pushLogs = createPushLogs(deps.client, { taskQueue: sessions.taskQueue });
+  const decisions = createIncidentDecisions(deps.client);
+  const mcpExtras = deps.mcp ?? { pushLogs, ...decisions, watchdogState: createWatchdogReader(deps.client, config.namespace) };
   registerLogRoutes(app, { sessions, pushLogs, guard });
-  registerIncidentRoutes(app, { client: deps.client, decisions: createIncidentDecisions(deps.client), guard });
+  registerIncidentRoutes(app, { client: deps.client, decisions, guard });
 
   await app.register(watchdogRoutes, { client: deps.client, namespace: config.namespace });
 

@@ -1,5 +1,5 @@
 // `healer dev`: the whole local stack in one command — a Temporal dev server if nothing answers at
-// TEMPORAL_ADDRESS, then the worker and the API as supervised child processes.
+// TEMPORAL_ADDRESS, then Healer's components (DEV_COMPONENTS) as supervised child processes.
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { startDevServer, type DevServer } from '../scripts/dev-server';

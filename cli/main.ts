@@ -21,7 +21,8 @@ const HELP = `Usage: healer <command> [options]
 
 Local stack
   dev                 start everything locally: a Temporal dev server (if none answers at
-                      TEMPORAL_ADDRESS), the worker and the API; prints their addresses
+                      TEMPORAL_ADDRESS), the worker, llm-worker, scanner, watchdog and API;
+                      prints their addresses
   demo [--exit]       dev, plus a sample play session from examples/ and where to see it
 
 Components (one process each)

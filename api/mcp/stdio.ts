@@ -42,12 +42,15 @@ export async function connectMcpDeps(config: HealerConfig, opts: ConnectOptions 
 }
 
 /** Everything that needs only Temporal: log push through the scanner's matcher, the human gate, the watchdog query. */
-export function defaultMcpExtras(client: Client, opts: { taskQueue?: string } = {}): Omit<McpDeps, 'sessions' | 'client'> {
-  return { pushLogs: createPushLogs(client, opts), ...createIncidentDecisions(client), watchdogState: createWatchdogReader(client) };
+export function defaultMcpExtras(client: Client, opts: { taskQueue?: string; namespace?: string } = {}): Omit<McpDeps, 'sessions' | 'client'> {
+  return { pushLogs: createPushLogs(client, opts), ...createIncidentDecisions(client), watchdogState: createWatchdogReader(client, opts.namespace) };
 }
 
 /** `healer mcp`: serve every tool on stdin/stdout until the client goes away. */
-export async function serveMcpStdio(config: HealerConfig, extras: ConnectOptions['extras'] = defaultMcpExtras): Promise<void> {
+export async function serveMcpStdio(
+  config: HealerConfig,
+  extras: ConnectOptions['extras'] = (client) => defaultMcpExtras(client, { namespace: config.namespace }),
+): Promise<void> {
   const { deps, close } = await connectMcpDeps(config, { extras });
   try {
     await runMcpStdio(deps);
