@@ -1,9 +1,9 @@
-// Scans a byte stream (file, stdin) chunk by chunk with the matcher's whole-text scan: only complete
-// lines are scanned, a partial last line waits for the next chunk. Memory stays bounded by the chunk size.
+// Scans a byte stream (file, stdin) chunk by chunk with the matcher's byte scan: only complete lines
+// are scanned, a partial last line waits for the next chunk. Memory stays bounded by the chunk size
+// (plus the longest line).
 import type { Readable } from 'node:stream';
-import { StringDecoder } from 'node:string_decoder';
 import type { Detection } from '../core/types';
-import { getMatcher, type LineContext, type LineMatch, type Matcher } from '../core/detection';
+import { getMatcher, type LineContext, type Matcher, type OnLineMatch } from '../core/detection';
 
 export interface StreamScanResult {
   bytes: number;
@@ -16,47 +16,44 @@ export interface StreamScanOptions {
   matcher?: Matcher;
   onDetection: (d: Detection) => void;
   /** Sees every pattern match, suppressed ones included (benchmark comparison with ripgrep). */
-  onMatch?: (m: LineMatch, line: string, lineNumber: number) => void;
+  onMatch?: OnLineMatch;
 }
 
-function countNewlines(text: string): number {
-  let n = 0;
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
-  return n;
-}
+const NEWLINE = 10;
 
 export async function scanStream(input: Readable | NodeJS.ReadableStream, opts: StreamScanOptions): Promise<StreamScanResult> {
   const matcher = opts.matcher ?? getMatcher();
-  const decoder = new StringDecoder('utf8');
-  let carry = '';
+  let carry: Buffer = Buffer.alloc(0);
   let bytes = 0;
-  let nextLine = opts.ctx.lineNumber ?? 1;
+  let lines = 0;
   let detections = 0;
-  const scan = (text: string): void => {
-    for (const d of matcher.scanText(text, { ...opts.ctx, lineNumber: nextLine }, opts.onMatch)) {
+  const firstLine = opts.ctx.lineNumber ?? 1;
+  const scan = (complete: Buffer): void => {
+    const result = matcher.scanBytes(complete, { ...opts.ctx, lineNumber: firstLine + lines }, opts.onMatch);
+    lines += result.lines;
+    for (const d of result.detections) {
       detections++;
       opts.onDetection(d);
     }
   };
   for await (const chunk of input as AsyncIterable<Buffer | string>) {
-    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-    bytes += buf.length;
-    const text = carry + decoder.write(buf);
-    const cut = text.lastIndexOf('\n');
-    if (cut < 0) {
-      carry = text;
-      continue;
+    let rest = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    bytes += rest.length;
+    if (carry.length > 0) {
+      // Finish the line carried over from the last chunk without copying the whole new chunk.
+      const firstEnd = rest.indexOf(NEWLINE);
+      if (firstEnd < 0) {
+        carry = Buffer.concat([carry, rest]);
+        continue;
+      }
+      scan(Buffer.concat([carry, rest.subarray(0, firstEnd + 1)]));
+      carry = Buffer.alloc(0);
+      rest = rest.subarray(firstEnd + 1);
     }
-    const complete = text.slice(0, cut);
-    carry = text.slice(cut + 1);
-    scan(complete);
-    nextLine += countNewlines(complete) + 1;
+    const cut = rest.lastIndexOf(NEWLINE);
+    if (cut >= 0) scan(rest.subarray(0, cut + 1));
+    carry = Buffer.from(rest.subarray(cut + 1)); // a copy, so the chunk itself can be freed
   }
-  const rest = carry + decoder.end();
-  let lines = nextLine - 1;
-  if (rest.length > 0) {
-    scan(rest);
-    lines++;
-  }
+  if (carry.length > 0) scan(carry);
   return { bytes, lines, detections };
 }

@@ -2,7 +2,7 @@
 export { CATALOG, STATE_CATALOG, SUPPRESSIONS, catalogEntry, codeInfo, allPatterns } from './catalog';
 export type { CatalogEntry, PatternSpec, SuppressionRule, Category } from './catalog';
 export { Matcher, getMatcher, matchLine, matchLines, trieRegexSource, MAX_DETECTION_LINE } from './matcher';
-export type { LineContext, LineMatch } from './matcher';
+export type { LineContext, LineMatch, OnLineMatch } from './matcher';
 export { fingerprint, normaliseLine, hash64 } from './fingerprint';
 export type { FingerprintInput } from './fingerprint';
 export { parseToolInventory } from './inventory';

@@ -1,9 +1,11 @@
-// Scans lines against the whole catalog in one pass. A single case-insensitive regex made of every
-// pattern's literals rejects the ~99% of lines that cannot match before any pattern regex runs.
+// Scans lines against the whole catalog in one pass. The patterns' literals reject the ~99% of lines
+// that cannot match before any pattern regex runs: per line, one case-insensitive regex made of every
+// literal; over whole files, a byte automaton of the same literals (one table lookup per byte).
 import type { Detection, DetectionSource } from '../types';
 import { redact } from '../redact';
 import { CATALOG, SUPPRESSIONS, type CatalogEntry, type PatternSpec, type SuppressionRule } from './catalog';
 import { fingerprint } from './fingerprint';
+import { LiteralAutomaton } from './literal-automaton';
 
 /** Detection lines are truncated to this many characters (after redaction). */
 export const MAX_DETECTION_LINE = 2000;
@@ -38,6 +40,10 @@ interface CompiledSuppression {
   unless?: RegExp;
 }
 
+export type OnLineMatch = (m: LineMatch, line: string, lineNumber: number) => void;
+
+const CARRIAGE_RETURN = 13;
+
 const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** A regex source matching any of `words`, shaped as a trie so the engine branches on one char at a time. */
@@ -62,9 +68,10 @@ export class Matcher {
   private readonly impliedLiterals = new Map<string, string[]>();
   private readonly globalSuppressions: CompiledSuppression[];
   private readonly codeSuppressions: CompiledSuppression[][];
-  /** Any literal, over lower-cased text; the `i` twin serves text whose lower-casing changes its length. */
+  /** Any literal, over a lower-cased line. */
   private readonly prefilterLower: RegExp;
-  private readonly prefilterFolded: RegExp;
+  private readonly automaton: LiteralAutomaton;
+  private readonly utf8 = new TextDecoder('utf-8');
 
   constructor(catalog: readonly CatalogEntry[] = CATALOG, suppressions: readonly SuppressionRule[] = SUPPRESSIONS) {
     this.entries = catalog;
@@ -85,9 +92,8 @@ export class Matcher {
     }));
     this.globalSuppressions = compiled.filter((s) => !s.rule.codes);
     this.codeSuppressions = catalog.map((entry) => compiled.filter((s) => s.rule.codes?.includes(entry.code)));
-    const source = trieRegexSource(literals);
-    this.prefilterLower = new RegExp(source, 'g');
-    this.prefilterFolded = new RegExp(source, 'gi');
+    this.prefilterLower = new RegExp(trieRegexSource(literals), 'g');
+    this.automaton = new LiteralAutomaton(literals);
   }
 
   /** Classify a line: undefined when no pattern matches; `suppressedBy` set when a rule vetoed it. */
@@ -144,36 +150,29 @@ export class Matcher {
     return out;
   }
 
+  /** Scan a whole text (file contents); see `scanBytes`. */
+  scanText(text: string, ctx: LineContext, onMatch?: OnLineMatch): Detection[] {
+    return this.scanBytes(new TextEncoder().encode(text), ctx, onMatch).detections;
+  }
+
   /**
-   * Scan a whole text buffer (file contents). Only lines around prefilter hits are split out, so the
-   * cost on clean lines is one regex pass over the text. `onMatch` also sees suppressed matches.
+   * Scan UTF-8 bytes holding whole lines. Only lines where the literal automaton stops are decoded
+   * and classified, so a clean line costs one table lookup per byte. `onMatch` also sees suppressed
+   * matches. Line numbers count from `ctx.lineNumber` (default 1); `lines` is how many lines the
+   * bytes hold (a last line without a newline counts).
    */
-  scanText(text: string, ctx: LineContext, onMatch?: (m: LineMatch, line: string, lineNumber: number) => void): Detection[] {
-    const out: Detection[] = [];
-    // Lower-casing once and matching case-sensitively is faster than a case-insensitive regex; offsets
-    // stay valid only if lower-casing kept the length (it does for all but a few non-ASCII letters).
-    const lower = text.toLowerCase();
-    const haystack = lower.length === text.length ? lower : text;
-    const re = haystack === lower ? this.prefilterLower : this.prefilterFolded;
-    re.lastIndex = 0;
-    let lineNumber = ctx.lineNumber ?? 1;
-    let counted = 0; // newlines counted up to this offset
-    let hit: RegExpExecArray | null;
-    while ((hit = re.exec(haystack)) !== null) {
-      const start = text.lastIndexOf('\n', hit.index) + 1;
-      let end = text.indexOf('\n', hit.index);
-      if (end < 0) end = text.length;
-      for (let i = text.indexOf('\n', counted); i >= 0 && i < start; i = text.indexOf('\n', i + 1)) lineNumber++;
-      counted = start;
-      const line = text.charCodeAt(end - 1) === 13 ? text.slice(start, end - 1) : text.slice(start, end);
+  scanBytes(bytes: Uint8Array, ctx: LineContext, onMatch?: OnLineMatch): { detections: Detection[]; lines: number } {
+    const detections: Detection[] = [];
+    const firstLine = ctx.lineNumber ?? 1;
+    const lines = this.automaton.forEachLineWithLiteral(bytes, (start, end, lineIndex) => {
+      const line = this.utf8.decode(bytes.subarray(start, bytes[end - 1] === CARRIAGE_RETURN ? end - 1 : end));
       const match = this.classify(line);
-      if (match) {
-        onMatch?.(match, line, lineNumber);
-        if (!match.suppressedBy) out.push(this.toDetection(match, line, { ...ctx, lineNumber }));
-      }
-      re.lastIndex = end + 1;
-    }
-    return out;
+      if (!match) return;
+      const lineNumber = firstLine + lineIndex;
+      onMatch?.(match, line, lineNumber);
+      if (!match.suppressedBy) detections.push(this.toDetection(match, line, { ...ctx, lineNumber }));
+    });
+    return { detections, lines };
   }
 
   private suppressedBy(rules: CompiledSuppression[], line: string): string | undefined {

@@ -102,3 +102,33 @@ describe('code metadata', () => {
     expect(codeInfo('Z9')).toBeUndefined();
   });
 });
+
+describe('byte scan', () => {
+  it('classifies exactly the lines the per-line matcher classifies, with the same numbers', () => {
+    const { loadCorpus } = jest.requireActual<typeof import('./corpus')>('./corpus');
+    const lines = loadCorpus().map((l) => l.line);
+    const perLine = lines.flatMap((line, i) => {
+      const m = getMatcher().classify(line);
+      return m ? [`${i + 1}:${m.entry.code}:${m.suppressedBy ?? ''}`] : [];
+    });
+    const scanned: string[] = [];
+    const result = getMatcher().scanBytes(new TextEncoder().encode(lines.join('\n')), ctx, (m, _line, n) => scanned.push(`${n}:${m.entry.code}:${m.suppressedBy ?? ''}`));
+    expect(perLine.length).toBeGreaterThan(150);
+    expect(scanned).toEqual(perLine);
+    expect(result.lines).toBe(lines.length);
+  });
+
+  it('counts lines with and without a final newline, across multi-byte characters', () => {
+    const m = getMatcher();
+    const text = 'üñí ok\nİstanbul: connection refused\n€ fine\npanic: boom';
+    const result = m.scanBytes(new TextEncoder().encode(text), { ...ctx, lineNumber: 10 });
+    expect(result.detections.map((d) => [d.lineNumber, d.code, d.line])).toEqual([
+      [11, 'R2', 'İstanbul: connection refused'],
+      [13, 'R1', 'panic: boom'],
+    ]);
+    expect(result.lines).toBe(4);
+    expect(m.scanBytes(new TextEncoder().encode(`${text}\n`), ctx).lines).toBe(4);
+    expect(m.scanBytes(new TextEncoder().encode('ok\nfine'), ctx).lines).toBe(2);
+    expect(m.scanBytes(new Uint8Array(0), ctx).lines).toBe(0);
+  });
+});

@@ -93,4 +93,17 @@ describe('healer scan', () => {
     expect(await runScanCommand(['-', '--json'], t.io)).toBe(1);
     expect(t.out().trim().split('\n').map((l) => JSON.parse(l)).map((r) => [r.line_number, r.code])).toEqual([[2, 'R2'], [4, 'R1']]);
   });
+
+  it('handles a line spread over several chunks, chunks without a newline and split multi-byte characters', async () => {
+    const line = Buffer.from('ü ERROR: connection refused €\n');
+    const chunks = [Buffer.from('ok\nfine\n'), line.subarray(0, 1), line.subarray(1, 9), line.subarray(9, 30), line.subarray(30), Buffer.from('\npanic: x\n')];
+    const t = io();
+    t.io.stdin = Readable.from(chunks);
+    expect(await runScanCommand(['-', '--json'], t.io)).toBe(1);
+    const rows = t.out().trim().split('\n').map((l) => JSON.parse(l));
+    expect(rows.map((r) => [r.line_number, r.code, r.line])).toEqual([
+      [3, 'R2', 'ü ERROR: connection refused €'],
+      [5, 'R1', 'panic: x'],
+    ]);
+  });
 });
