@@ -26,7 +26,14 @@ export interface Detection {
   preflight?: boolean;
   /** A10: the declared tools the agent did not report. */
   missingTools?: string[];
+  /** How many occurrences of this fingerprint the detection stands for (the scanner coalesces a flood within one batch); 1 when absent. */
+  repeats?: number;
+  /** With `repeats`: when the last occurrence was observed. */
+  lastObservedAt?: string;
 }
+
+/** How many occurrences a detection stands for (see `repeats`). */
+export const occurrencesOf = (d: Detection): number => d.repeats ?? 1;
 
 export interface AgentSpec {
   name: string;

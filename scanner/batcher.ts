@@ -1,6 +1,8 @@
 // Groups detections per target workflow and stream into `detections` signals: a batch leaves after
-// `flushMs` (250 ms) or `maxItems` (100). The buffer is bounded: `add` waits when it is full, which stops
-// the source (backpressure). Sends to one workflow stay in order and are retried until they succeed.
+// `flushMs` (250 ms) or `maxItems` (100) distinct detections. Repeats of a fingerprint within a batch
+// travel as one detection with a `repeats` count, so a flood of one failure costs one signal per
+// window. The buffer is bounded: `add` waits when it is full, which stops the source (backpressure).
+// Sends to one workflow stay in order and are retried until they succeed.
 //
 // Exactly-once application across restarts: every batch of positioned detections gets a batchId derived
 // from (workflow, stream, first position, last position) and is recorded in the stream state before it
@@ -43,7 +45,11 @@ interface OpenBatch {
   key: string;
   target: Target;
   stream: string;
+  /** Every item added (positions, delivery callbacks). */
   items: BatchItem[];
+  /** The payload: one detection per fingerprint, in first-seen order. */
+  detections: Detection[];
+  byFingerprint: Map<string, Detection>;
   timer?: NodeJS.Timeout;
   plan?: BatchRecord;
 }
@@ -56,6 +62,22 @@ export class BatcherClosedError extends Error {
 
 export function batchIdFor(workflowId: string, stream: string, ids: string[]): string {
   return `b-${hash64([workflowId, stream, ...ids].join('\u0000'))}`;
+}
+
+/** Adds an item to a batch, folding a repeat of a fingerprint already in it into that detection. */
+function addItem(batch: OpenBatch, item: BatchItem): void {
+  batch.items.push(item);
+  const d = item.detection;
+  const first = batch.byFingerprint.get(d.fingerprint);
+  if (!first) {
+    const own = { ...d }; // the batch updates its copy, never the caller's object
+    batch.byFingerprint.set(d.fingerprint, own);
+    batch.detections.push(own);
+    return;
+  }
+  first.repeats = (first.repeats ?? 1) + (d.repeats ?? 1);
+  const last = d.lastObservedAt ?? d.observedAt;
+  if (last > (first.lastObservedAt ?? first.observedAt)) first.lastObservedAt = last;
 }
 
 export class Batcher {
@@ -107,8 +129,8 @@ export class Batcher {
     if (plan) {
       if (batch && batch.plan !== plan) this.flush(batch);
       batch = this.open.get(key);
-      if (!batch) this.open.set(key, (batch = { key, target, stream: item.stream, items: [], plan }));
-      batch.items.push(item);
+      if (!batch) this.open.set(key, (batch = this.newBatch(key, target, item.stream, plan)));
+      addItem(batch, item);
       if (item.position === plan.lastPosition) {
         this.plans.get(key)!.shift();
         this.flush(batch);
@@ -117,9 +139,9 @@ export class Batcher {
     }
     if (batch?.plan) this.flush(batch); // an item past an incomplete plan: send what the plan has
     batch = this.open.get(key);
-    if (!batch) this.open.set(key, (batch = { key, target, stream: item.stream, items: [] }));
-    batch.items.push(item);
-    if (batch.items.length >= this.maxItems) this.flush(batch);
+    if (!batch) this.open.set(key, (batch = this.newBatch(key, target, item.stream)));
+    addItem(batch, item);
+    if (batch.detections.length >= this.maxItems) this.flush(batch);
     else batch.timer ??= setTimeout(() => this.flush(batch!), this.flushMs);
   }
 
@@ -137,6 +159,10 @@ export class Batcher {
     this.open.clear();
     for (const w of this.spaceWaiters.splice(0)) w.reject(new BatcherClosedError());
     await Promise.allSettled([...this.chains.values()]);
+  }
+
+  private newBatch(key: string, target: Target, stream: string, plan?: BatchRecord): OpenBatch {
+    return { key, target, stream, items: [], detections: [], byFingerprint: new Map(), ...(plan ? { plan } : {}) };
   }
 
   private key(workflowId: string, stream: string): string {
@@ -169,7 +195,7 @@ export class Batcher {
     if (positions.length > 0 && !batch.plan) {
       this.opts.beforeSend?.(stream, { workflowId: target.workflowId, batchId, firstPosition: positions[0], lastPosition: positions[positions.length - 1], count: items.length });
     }
-    const payload: DetectionBatch = { batchId, detections: items.map((i) => i.detection) };
+    const payload: DetectionBatch = { batchId, detections: batch.detections };
     const previous = this.chains.get(batch.key) ?? Promise.resolve();
     const chain = previous
       .then(() => this.sendWithRetry(target, payload))

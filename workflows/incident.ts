@@ -43,7 +43,7 @@ import { parseIncidentSettings, type IncidentSettings } from '../core/incident/s
 import { redact } from '../core/redact';
 import type { StructuredRequest, StructuredResult } from '../core/model';
 import { generateStructuredOptions } from '../core/model-activity-options';
-import type { Detection } from '../core/types';
+import { occurrencesOf, type Detection } from '../core/types';
 import { approveUpdate, evidenceSignal, incidentWorkflowId, LLM_TASK_QUEUE, rejectUpdate, searchAttributes, TASK_QUEUE } from './messages';
 import { incidentStatusQuery, incidentUpdateSignal, type IncidentInput, type IncidentView } from './incident-messages';
 import type { IncidentSummary } from './messages';
@@ -126,7 +126,7 @@ export async function incident(input: IncidentInput): Promise<IncidentView> {
     code: d.code,
     severity: d.severity,
     fingerprint: d.fingerprint,
-    occurrences: 1,
+    occurrences: occurrencesOf(d),
     step: 'gathering',
     status: 'open',
     playId: input.playId,
@@ -142,7 +142,7 @@ export async function incident(input: IncidentInput): Promise<IncidentView> {
   // ── messages ──
   setHandler(incidentStatusQuery, () => view);
   setHandler(evidenceSignal, ({ detections }) => {
-    view.occurrences += detections.length;
+    view.occurrences += detections.reduce((n, e) => n + occurrencesOf(e), 0);
     evidence.push(...detections);
     evidence.splice(0, Math.max(0, evidence.length - MAX_EVIDENCE));
     publish();

@@ -16,7 +16,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError, type SearchAttributeUpdatePair } from '@temporalio/common';
-import type { Detection, SessionInput } from '../core/types';
+import { occurrencesOf, type Detection, type SessionInput } from '../core/types';
 import { DEFAULT_OPEN_INCIDENT_CAP, routeDetection, type IncidentRoutingState } from '../core/incident/routing';
 import {
   applyAgentStarted,
@@ -220,7 +220,7 @@ async function routeToIncidents(detections: Detection[], session: SessionInput, 
     }
     upsertIncident(
       state,
-      { id: decision.incidentId, code: detection.code, severity: detection.severity, fingerprint: detection.fingerprint, occurrences: 1, step: 'starting', status: 'open' },
+      { id: decision.incidentId, code: detection.code, severity: detection.severity, fingerprint: detection.fingerprint, occurrences: occurrencesOf(detection), step: 'starting', status: 'open' },
       new Date().toISOString(),
     );
   }

@@ -84,6 +84,8 @@ export const detectionSchema = z.object({
   lineNumber: z.number().int().optional(),
   preflight: z.boolean().optional(),
   missingTools: z.array(z.string()).optional(),
+  repeats: z.number().int().min(1).optional().describe('Occurrences of this fingerprint the detection stands for (default 1)'),
+  lastObservedAt: z.string().datetime({ offset: true }).optional().describe('With repeats: when the last occurrence was observed'),
 });
 
 export const sendDetectionsInput = {

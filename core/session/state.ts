@@ -1,6 +1,6 @@
 // The playSession state and the pure reducer that applies signals to it. The workflow owns one
 // SessionState, calls these functions from its handlers and carries the state across continue-as-new.
-import { SEVERITY_ORDER, type Detection, type SessionInput, type Severity } from '../types';
+import { SEVERITY_ORDER, occurrencesOf, type Detection, type SessionInput, type Severity } from '../types';
 import type { AgentView, EndSignal, FingerprintView, IncidentSummary, SessionView } from '../../workflows/messages';
 import { checklistItemFor, closeChecklist, missingTools, pendingChecklist, type Checklist } from './preflight';
 
@@ -103,15 +103,17 @@ export function applyDetections(state: SessionState, detections: Detection[], no
     const detection: Detection = preflight ? { ...original, preflight: true } : original;
     if (preflight && agent && item) agent.checklist[item] = 'fail';
 
-    state.totals.total += 1;
-    state.totals.byCode[detection.code] = (state.totals.byCode[detection.code] ?? 0) + 1;
+    const occurrences = occurrencesOf(detection);
+    const lastObservedAt = detection.lastObservedAt ?? detection.observedAt;
+    state.totals.total += occurrences;
+    state.totals.byCode[detection.code] = (state.totals.byCode[detection.code] ?? 0) + occurrences;
     if (!state.alertCodes.includes(detection.code)) state.alertCodes = [...state.alertCodes, detection.code].sort();
     state.maxSeverity = moreSevere(state.maxSeverity, detection.severity);
 
     const known = state.fingerprints[detection.fingerprint];
     if (known) {
-      known.count += 1;
-      known.lastSeen = detection.observedAt > known.lastSeen ? detection.observedAt : known.lastSeen;
+      known.count += occurrences;
+      known.lastSeen = lastObservedAt > known.lastSeen ? lastObservedAt : known.lastSeen;
       if (known.incidentId) repeats.push(detection);
       continue;
     }
@@ -121,9 +123,9 @@ export function applyDetections(state: SessionState, detections: Detection[], no
       fingerprint: detection.fingerprint,
       code: detection.code,
       severity: detection.severity,
-      count: 1,
+      count: occurrences,
       firstSeen: detection.observedAt,
-      lastSeen: detection.observedAt,
+      lastSeen: lastObservedAt,
       line: detection.line.slice(0, MAX_SAMPLE_LINE),
       ...(detection.agent !== undefined ? { agent: detection.agent } : {}),
       ...(detection.taskId !== undefined ? { taskId: detection.taskId } : {}),

@@ -18,17 +18,22 @@ describe('detection latency benchmark', () => {
     await closeTestConnections();
   });
 
-  test('reports latency percentiles and signals per 1000 detections', async () => {
+  test('reports latency percentiles and history events per 1000 detections', async () => {
     const result = (await benchDetectionLatency({ client: await testClient(), taskQueue, samples: 5, burst: 300 })) as {
       samples: number;
       latencyMs: { p50: number; p99: number; max: number };
-      historyEventsPer1000Detections: { signals: number };
+      historyEventsPer1000Detections: Record<'repeatedFailure' | 'distinctFailures', { events: number; detectionsSignals: number }>;
     };
     expect(result.samples).toBe(5);
     expect(result.latencyMs.p50).toBeGreaterThan(0);
     expect(result.latencyMs.p50).toBeLessThanOrEqual(result.latencyMs.p99);
     expect(result.latencyMs.p99).toBeLessThanOrEqual(result.latencyMs.max);
-    // 300 detections travel in at least 3 signals of at most 100.
-    expect(result.historyEventsPer1000Detections.signals).toBeGreaterThanOrEqual(10);
+    const { repeatedFailure, distinctFailures } = result.historyEventsPer1000Detections;
+    // 300 distinct detections travel in at least 3 signals of at most 100; 300 repeats of one in fewer.
+    expect(distinctFailures.detectionsSignals).toBeGreaterThanOrEqual(10);
+    expect(repeatedFailure.detectionsSignals).toBeGreaterThan(0);
+    expect(repeatedFailure.detectionsSignals).toBeLessThan(distinctFailures.detectionsSignals);
+    // Each signal brings at least its own event and a workflow task.
+    expect(distinctFailures.events).toBeGreaterThan(distinctFailures.detectionsSignals);
   });
 });

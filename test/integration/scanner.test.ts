@@ -75,8 +75,10 @@ describe('scanner → Temporal', () => {
 
     const history = await client.workflow.getHandle(sessionWorkflowId(playId)).fetchHistory();
     const signals = (history.events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'detections').length;
-    expect(signals).toBeGreaterThanOrEqual(11); // at most 100 detections per signal
-    expect(signals).toBeLessThan(20 * 1.001); // history events per 1000 detections: target < 20
+    // One failure repeated 1000 times travels as a few detections with a `repeats` count: one signal per
+    // batch window and scanner run, not one per 100 lines (history events per 1000 detections: < 20).
+    expect(signals).toBeGreaterThanOrEqual(2);
+    expect(signals).toBeLessThanOrEqual(8);
   });
 
   test('unattributed and unknown-session detections go to the platform session (signal-with-start)', async () => {

@@ -66,6 +66,28 @@ describe('batcher', () => {
     await b.close();
   });
 
+  it('folds repeats of a fingerprint into one detection with a count; the item cap counts distinct detections', async () => {
+    const sink = new SessionSink();
+    const b = new Batcher({ deliver: sink.deliver, flushMs: 50, maxItems: 3 });
+    const at = (i: number): string => `2026-11-22T04:00:${String(i % 60).padStart(2, '0')}.000Z`;
+    const flood = (i: number): Detection => ({ ...det(0), line: `flood ${i}`, observedAt: at(i) });
+    for (let i = 0; i < 500; i++) await b.add(target, { detection: flood(i), stream: 's', position: String(i).padStart(4, '0') });
+    await b.add(target, { detection: { ...det(1), observedAt: at(1) }, stream: 's', position: '0500' });
+    await b.add(target, { detection: { ...det(1), repeats: 4, observedAt: at(59) }, stream: 's', position: '0501' });
+    await b.add(target, { detection: det(2), stream: 's', position: '0502' });
+    await b.add(target, { detection: det(3), stream: 's', position: '0503' });
+    await b.drain();
+    expect(sink.received.map((r) => r.batch.detections.map((d) => [d.fingerprint, d.line, d.repeats, d.observedAt, d.lastObservedAt]))).toEqual([
+      [
+        ['f0', 'flood 0', 500, at(0), at(59)],
+        ['f1', 'l1', 5, at(1), at(59)],
+        ['f2', 'l2', undefined, 'x', undefined],
+      ],
+      [['f3', 'l3', undefined, 'x', undefined]],
+    ]);
+    await b.close();
+  });
+
   it('retries a failing delivery in order until it succeeds', async () => {
     const sink = new SessionSink();
     sink.mode = 'down';
@@ -92,7 +114,9 @@ describe('attribution', () => {
 });
 
 describe('scanner restart', () => {
-  const failures = (n: number, offset = 0) => Array.from({ length: n }, (_, i) => `Error: connect ECONNREFUSED 127.0.0.1:${1000 + offset + i}`);
+  // Each line a distinct failure (a distinct host name: numbers alone would share one fingerprint).
+  const host = (n: number): string => [...n.toString(26)].map((c) => String.fromCharCode(97 + parseInt(c, 26))).join('');
+  const failures = (n: number, offset = 0) => Array.from({ length: n }, (_, i) => `Error: getaddrinfo ENOTFOUND db-${host(1000 + offset + i)}`);
 
   async function runUntil(stateDir: string, path: string, sink: SessionSink, done: () => boolean): Promise<void> {
     const controller = new AbortController();

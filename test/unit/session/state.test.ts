@@ -26,6 +26,15 @@ describe('session state reducer', () => {
     expect(state.maxSeverity).toBe('critical');
   });
 
+  test('a detection standing for repeats counts every occurrence and keeps the last time seen', () => {
+    const state = initialState(input, T0);
+    const [T1, T2] = ['2026-01-01T00:00:09.000Z', '2026-01-01T00:00:05.000Z'];
+    applyDetections(state, [detection('a', { observedAt: T0, repeats: 40, lastObservedAt: T1 }), detection('b', { observedAt: T0 })], T0);
+    applyDetections(state, [detection('a', { observedAt: T2, repeats: 2 })], T0);
+    expect(state.totals).toEqual({ total: 43, unique: 2, byCode: { R2: 43 } });
+    expect(state.fingerprints.a).toMatchObject({ count: 42, firstSeen: T0, lastSeen: T1 });
+  });
+
   test('a re-delivered batch id is applied once', () => {
     const state = initialState(input, T0);
     applyDetections(state, [detection('a')], T0, 'batch-1');
