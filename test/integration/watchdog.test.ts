@@ -350,7 +350,9 @@ steps:
 });
 
 test('the watchdog worker restarted mid-playbook resumes where it was', async () => {
-  const h = await harness(['scanner', 'worker'], { ...FAST, playbookDurationScale: 0.5 });
+  // Full-length playbook timers: the 60 s SLO has to cover a watchdog worker shutdown and restart,
+  // which takes a while on a busy two-core machine.
+  const h = await harness(['scanner', 'worker'], { ...FAST, playbookDurationScale: 1 });
   try {
     await bringUp(h, ['scanner', 'worker']);
     h.supervisor.heldRestarts.add('scanner');
