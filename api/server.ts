@@ -141,6 +141,7 @@ export async function startApi(config: HealerConfig): Promise<RunningApi> {
     settings: {
       preflightWindowMs: config.preflightWindowMs,
       maxOpenIncidents: config.maxOpenIncidents,
+      evidenceIntervalMs: config.evidenceIntervalMs,
       ...(config.ctoConfig.remediation ? { remediationDefaults: config.ctoConfig.remediation as Record<string, unknown> } : {}),
     },
     ...(config.temporal.uiUrl ? { ui: { url: config.temporal.uiUrl, namespace: config.temporal.namespace } } : {}),

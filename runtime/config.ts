@@ -38,6 +38,8 @@ export interface HealerConfig {
   preflightWindowMs: number;
   /** Open incidents per session at once (detections of new failures beyond it are counted). */
   maxOpenIncidents: number;
+  /** Repeats of a failure with an open incident are forwarded to it at most this often. */
+  evidenceIntervalMs: number;
   /** Prometheus scrape port of a worker process, and where the Temporal SDK's own metrics are served (unset: off). */
   metrics: { port?: number; temporalPort?: number };
   ctoConfigPath?: string;
@@ -161,6 +163,7 @@ export function loadConfig(env: Env = process.env): HealerConfig {
     preflightWindowMs: int(env, 'HEALER_PREFLIGHT_WINDOW_MS', 60_000, 100, 86_400_000),
     metrics: optionalPorts(env),
     maxOpenIncidents: int(env, 'HEALER_MAX_OPEN_INCIDENTS', 5, 1, 1000),
+    evidenceIntervalMs: int(env, 'HEALER_EVIDENCE_INTERVAL_MS', 60_000, 100, 86_400_000),
     ctoConfigPath,
     ctoConfig: loadCtoConfig(ctoConfigPath ?? resolve('cto-config.json'), ctoConfigPath !== undefined),
   };

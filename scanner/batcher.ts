@@ -9,7 +9,7 @@
 // is sent. After a restart the source re-reads from its cursor, and `prime` makes the batcher rebuild the
 // recorded batches with the same boundaries and ids, so the session ignores the ones it already applied.
 import type { Detection } from '../core/types';
-import { hash64 } from '../core/detection';
+import { foldRepeat, hash64 } from '../core/detection';
 import type { DetectionBatch } from '../workflows/messages';
 import type { Target } from './attribution';
 import type { BatchRecord } from './state';
@@ -75,9 +75,7 @@ function addItem(batch: OpenBatch, item: BatchItem): void {
     batch.detections.push(own);
     return;
   }
-  first.repeats = (first.repeats ?? 1) + (d.repeats ?? 1);
-  const last = d.lastObservedAt ?? d.observedAt;
-  if (last > (first.lastObservedAt ?? first.observedAt)) first.lastObservedAt = last;
+  foldRepeat(first, d);
 }
 
 export class Batcher {

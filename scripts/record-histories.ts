@@ -14,9 +14,13 @@ import { loadConfig } from '../runtime/config';
 import { LLM_TASK_QUEUE } from '../workflows/messages';
 import { sessionScenarios, type Scenario } from './histories/session-scenarios';
 
-const scenarios: Scenario[] = [...sessionScenarios];
+// `npm run record-histories -- NAME …` records only the named scenarios (the others keep their files).
+const only = process.argv.slice(2);
+const scenarios: Scenario[] = sessionScenarios.filter((s) => only.length === 0 || only.includes(s.name));
 
 async function main(): Promise<void> {
+  const unknown = only.filter((name) => !sessionScenarios.some((s) => s.name === name));
+  if (unknown.length) throw new Error(`unknown scenario(s): ${unknown.join(', ')}; known: ${sessionScenarios.map((s) => s.name).join(', ')}`);
   const binary = ensureTemporalBinary();
   if (!binary) throw new Error('recording needs the temporal CLI (see npm run temporal:install)');
   const dir = mkdtempSync(join(tmpdir(), 'healer-record-'));

@@ -18,6 +18,7 @@ import {
 import { WorkflowExecutionAlreadyStartedError, type SearchAttributeUpdatePair } from '@temporalio/common';
 import { occurrencesOf, type Detection, type SessionInput } from '../core/types';
 import { DEFAULT_OPEN_INCIDENT_CAP, routeDetection, type IncidentRoutingState } from '../core/incident/routing';
+import { DEFAULT_EVIDENCE_INTERVAL_MS, dropEvidence, emptyOutbox, msUntilEvidenceDue, queueEvidence, takeDueEvidence } from '../core/incident/evidence';
 import {
   applyAgentStarted,
   applyDetections,
@@ -59,6 +60,8 @@ export interface SessionSettings {
   incidentTaskQueue?: string;
   /** Task queue of the model gateway for those incidents (default `healer-llm`). */
   llmTaskQueue?: string;
+  /** Repeats of a failure with an open incident are forwarded to it at most this often (default 60 s). */
+  evidenceIntervalMs?: number;
 }
 
 export interface SessionRunInput {
@@ -71,6 +74,8 @@ export interface SessionRunInput {
 const DEFAULT_PREFLIGHT_WINDOW_MS = 60_000;
 /** patched() id guarding the incident children added after the first recorded histories. */
 const INCIDENTS_PATCH = 'session-opens-incidents';
+/** patched() id guarding the evidence outbox (before it, every batch of repeats was forwarded at once). */
+const EVIDENCE_PATCH = 'session-evidence-outbox';
 const DEFAULT_MAX_HISTORY_EVENTS = 10_000;
 
 const nowIso = (): string => new Date().toISOString();
@@ -127,6 +132,7 @@ export async function playSession(run: SessionRunInput): Promise<SessionView> {
 
   setHandler(incidentUpdateSignal, (summary) => {
     upsertIncident(state, summary, nowIso());
+    if (summary.status !== 'open' && state.evidence) dropEvidence(state.evidence, summary.id);
     dirty = true;
   });
 
@@ -163,11 +169,24 @@ export async function playSession(run: SessionRunInput): Promise<SessionView> {
   const shouldContinueAsNew = () =>
     workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > (settings.maxHistoryEvents ?? DEFAULT_MAX_HISTORY_EVENTS);
 
+  const evidenceIntervalMs = settings.evidenceIntervalMs ?? DEFAULT_EVIDENCE_INTERVAL_MS;
+  const nowMs = (): number => new Date().getTime();
+  const forwardEvidence = async (all: boolean) => {
+    if (!state.evidence) return;
+    const due = takeDueEvidence(state.evidence, nowMs(), evidenceIntervalMs, all);
+    await Promise.all(due.map(({ incidentId, detection }) => signalEvidence(incidentId, [detection])));
+  };
+
   while (state.status === 'active') {
-    await condition(() => dirty || toRoute.length > 0 || state.status !== 'active' || shouldContinueAsNew());
+    const woken = () => dirty || toRoute.length > 0 || state.status !== 'active' || shouldContinueAsNew();
+    // With evidence waiting for its interval, wake up when it is due as well.
+    const evidenceDueIn = state.evidence && msUntilEvidenceDue(state.evidence, nowMs(), evidenceIntervalMs);
+    if (evidenceDueIn === undefined) await condition(woken);
+    else if (evidenceDueIn > 0) await condition(woken, evidenceDueIn);
     // Sessions started before incidents existed keep their recorded path (no children) on replay.
     if (toRoute.length && patched(INCIDENTS_PATCH)) await routeToIncidents(toRoute.splice(0), session, settings, state);
     else toRoute.length = 0;
+    await forwardEvidence(false);
     if (dirty) {
       dirty = false;
       published.publish(toView(session, state, workflowId));
@@ -180,6 +199,7 @@ export async function playSession(run: SessionRunInput): Promise<SessionView> {
     }
   }
   await condition(allHandlersFinished);
+  await forwardEvidence(true);
   const final = toView(session, state, workflowId);
   published.publish(final);
   return final;
@@ -196,7 +216,11 @@ async function routeToIncidents(detections: Detection[], session: SessionInput, 
     for (const i of state.incidents) routing.incidents[i.fingerprint] = { incidentId: i.id, open: i.status === 'open' };
     const decision = routeDetection(session.playId, detection, routing);
     if (decision.action === 'defer') state.incidentsDeferred += 1;
-    if (decision.action === 'forward') evidence.set(decision.incidentId, [...(evidence.get(decision.incidentId) ?? []), detection]);
+    if (decision.action === 'forward') {
+      // Sessions recorded before the outbox forward every batch of repeats at once on replay.
+      if (patched(EVIDENCE_PATCH)) queueEvidence((state.evidence ??= emptyOutbox()), decision.incidentId, detection);
+      else evidence.set(decision.incidentId, [...(evidence.get(decision.incidentId) ?? []), detection]);
+    }
     if (decision.action !== 'open') continue;
     const options = incidentChildOptions(
       {
@@ -224,11 +248,13 @@ async function routeToIncidents(detections: Detection[], session: SessionInput, 
       new Date().toISOString(),
     );
   }
-  for (const [incidentId, batch] of evidence) {
-    await getExternalWorkflowHandle(incidentId)
-      .signal(evidenceSignal, { detections: batch })
-      .catch((error: Error) => log.warn('evidence not delivered: incident already closed', { incidentId, error: error.message }));
-  }
+  for (const [incidentId, batch] of evidence) await signalEvidence(incidentId, batch);
+}
+
+async function signalEvidence(incidentId: string, detections: Detection[]): Promise<void> {
+  await getExternalWorkflowHandle(incidentId)
+    .signal(evidenceSignal, { detections })
+    .catch((error: Error) => log.warn('evidence not delivered: incident already closed', { incidentId, error: error.message }));
 }
 
 /** Keeps search attributes and UI details in step with the view, writing only what changed. */

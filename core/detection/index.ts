@@ -4,6 +4,7 @@ export type { CatalogEntry, PatternSpec, SuppressionRule, Category } from './cat
 export { Matcher, getMatcher, matchLine, matchLines, trieRegexSource, MAX_DETECTION_LINE } from './matcher';
 export type { LineContext, LineMatch, OnLineMatch } from './matcher';
 export { fingerprint, normaliseLine, hash64 } from './fingerprint';
+export { foldRepeat } from './fold';
 export type { FingerprintInput } from './fingerprint';
 export { parseToolInventory } from './inventory';
 export type { ToolInventoryLine } from './inventory';

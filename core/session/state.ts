@@ -2,6 +2,7 @@
 // SessionState, calls these functions from its handlers and carries the state across continue-as-new.
 import { SEVERITY_ORDER, occurrencesOf, type Detection, type SessionInput, type Severity } from '../types';
 import type { AgentView, EndSignal, FingerprintView, IncidentSummary, SessionView } from '../../workflows/messages';
+import type { EvidenceOutbox } from '../incident/evidence';
 import { checklistItemFor, closeChecklist, missingTools, pendingChecklist, type Checklist } from './preflight';
 
 /** Distinct failures kept in detail; older ones are evicted (still counted in totals). */
@@ -35,6 +36,8 @@ export interface SessionState {
   incidentsDeferred: number;
   recentBatchIds: string[];
   continuedAsNew: number;
+  /** Repeats waiting to be forwarded to their open incidents (absent until the first one). */
+  evidence?: EvidenceOutbox;
 }
 
 export function initialState(input: SessionInput, now: string): SessionState {

@@ -112,4 +112,34 @@ export const sessionScenarios: Scenario[] = [
       ];
     },
   },
+  {
+    name: 'session-evidence-outbox',
+    async run(client, taskQueue, suffix) {
+      const input = payload(`rec-evidence-${suffix}`);
+      // coderun mode with approval: the incident stays open at the gate while repeats arrive.
+      const settings = { preflightWindowMs: 60_000, evidenceIntervalMs: 500, remediationDefaults: { mode: 'coderun', requireApproval: true } };
+      await new SessionService(client, { taskQueue, settings }).start(input);
+      const id = sessionWorkflowId(input.playId);
+      const handle = client.workflow.getHandle(id);
+      await handle.signal(detectionsSignal, { batchId: 'b1', detections: [detection('loop')] });
+      await settle(client, id, (v) => v.incidents.length === 1);
+      const incidentId = (await read(client, id)).incidents[0].id;
+      const incident = client.workflow.getHandle(incidentId);
+      for (let i = 0; (await incident.query(incidentStatusQuery)).step !== 'awaiting-approval'; i += 1) {
+        if (i > 200) throw new Error(`${incidentId} never reached the approval gate`);
+        await pause(50);
+      }
+      // The first repeat goes at once, the next ones fold and go when the interval has passed.
+      for (let i = 2; i <= 6; i += 1) await handle.signal(detectionsSignal, { batchId: `b${i}`, detections: [detection('loop')] });
+      await pause(1200);
+      // One goes at once; the last is still waiting when the session ends and is flushed then.
+      await handle.signal(detectionsSignal, { batchId: 'b7', detections: [detection('loop')] });
+      await handle.signal(detectionsSignal, { batchId: 'b8', detections: [detection('loop')] });
+      await handle.signal(endSignal, { reason: 'recorded' });
+      await handle.result();
+      await incident.executeUpdate('reject', { args: [{ by: 'recorder' }] });
+      await incident.result();
+      return id;
+    },
+  },
 ];

@@ -1,0 +1,49 @@
+// The session's evidence outbox: repeats of a failure that already has an open incident are folded per
+// incident and forwarded at most once per interval. The first repeat goes at once; a flood then costs
+// the incident one signal per interval instead of one per batch, which keeps its history small while
+// it waits (for approval, for CI) for hours.
+import type { Detection } from '../types';
+import { foldRepeat } from '../detection/fold';
+
+export const DEFAULT_EVIDENCE_INTERVAL_MS = 60_000;
+
+export interface EvidenceOutbox {
+  /** incident id → the repeats not yet forwarded, folded into one detection. */
+  pending: Record<string, Detection>;
+  /** incident id → when evidence was last forwarded (epoch ms). */
+  lastSentAt: Record<string, number>;
+}
+
+export const emptyOutbox = (): EvidenceOutbox => ({ pending: {}, lastSentAt: {} });
+
+export function queueEvidence(outbox: EvidenceOutbox, incidentId: string, detection: Detection): void {
+  const pending = outbox.pending[incidentId];
+  if (pending) foldRepeat(pending, detection);
+  else outbox.pending[incidentId] = { ...detection };
+}
+
+const dueAt = (outbox: EvidenceOutbox, incidentId: string, intervalMs: number): number => (outbox.lastSentAt[incidentId] ?? -Infinity) + intervalMs;
+
+/** Removes and returns the pending evidence that may go now (all of it with `all`), marking it sent. */
+export function takeDueEvidence(outbox: EvidenceOutbox, nowMs: number, intervalMs: number, all = false): Array<{ incidentId: string; detection: Detection }> {
+  const due: Array<{ incidentId: string; detection: Detection }> = [];
+  for (const [incidentId, detection] of Object.entries(outbox.pending)) {
+    if (!all && dueAt(outbox, incidentId, intervalMs) > nowMs) continue;
+    due.push({ incidentId, detection });
+    delete outbox.pending[incidentId];
+    outbox.lastSentAt[incidentId] = nowMs;
+  }
+  return due;
+}
+
+/** Milliseconds until the next pending evidence may go, or undefined when nothing is pending. */
+export function msUntilEvidenceDue(outbox: EvidenceOutbox, nowMs: number, intervalMs: number): number | undefined {
+  const waits = Object.keys(outbox.pending).map((id) => Math.max(0, dueAt(outbox, id, intervalMs) - nowMs));
+  return waits.length ? Math.min(...waits) : undefined;
+}
+
+/** Forgets an incident that is no longer open (its evidence would be refused). */
+export function dropEvidence(outbox: EvidenceOutbox, incidentId: string): void {
+  delete outbox.pending[incidentId];
+  delete outbox.lastSentAt[incidentId];
+}
