@@ -53,21 +53,8 @@ export async function runChainAttempt(parts: GatewayParts, request: StructuredRe
   const maxOutputTokens = request.maxOutputTokens ?? config.defaultMaxOutputTokens;
   const estimatedInput = Math.ceil((request.system.length + request.prompt.length + JSON.stringify(request.responseSchema).length) / 4);
 
-  const entry = (model: string, fields: Partial<CallLogEntry>): CallLogEntry => ({
-    time: new Date(now()).toISOString(),
-    model,
-    attempt: progress.attemptsOnModel + 1,
-    activityAttempt: info.attempt,
-    purpose: request.purpose,
-    correlationId: request.correlationId,
-    latencyMs: 0,
-    inputTokens: 0,
-    outputTokens: 0,
-    costUsd: 0,
-    outcome: 'error',
-    next: 'next-model',
-    ...fields,
-  });
+  const entry = (model: string, fields: Partial<CallLogEntry>): CallLogEntry =>
+    logEntry(request, { atMs: now(), model, attempt: progress.attemptsOnModel + 1, activityAttempt: info.attempt }, { outcome: 'error', next: 'next-model', ...fields });
   const moveToNextModel = (): void => {
     progress.modelIndex += 1;
     progress.attemptsOnModel = 0;
@@ -162,25 +149,32 @@ export async function runChainAttempt(parts: GatewayParts, request: StructuredRe
   return exhausted(progress, 'every model in the chain failed');
 }
 
+/** A call-log line with no usage recorded yet; `fields` say what happened. */
+function logEntry(
+  request: StructuredRequest,
+  call: { atMs: number; model: string; attempt: number; activityAttempt: number },
+  fields: Pick<CallLogEntry, 'outcome' | 'next'> & Partial<CallLogEntry>,
+): CallLogEntry {
+  return {
+    time: new Date(call.atMs).toISOString(),
+    model: call.model,
+    attempt: call.attempt,
+    activityAttempt: call.activityAttempt,
+    purpose: request.purpose,
+    correlationId: request.correlationId,
+    latencyMs: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+    costUsd: 0,
+    ...fields,
+  };
+}
+
 async function startChain(parts: GatewayParts, request: StructuredRequest, activityAttempt: number): Promise<ChainProgress> {
   const resolved = await parts.catalog.chain();
   // Models the override names but the provider does not list: skipped, and reported in the log.
   for (const model of resolved.missing) {
-    await parts.log.append({
-      time: new Date(parts.now()).toISOString(),
-      model,
-      attempt: 0,
-      activityAttempt,
-      purpose: request.purpose,
-      correlationId: request.correlationId,
-      latencyMs: 0,
-      inputTokens: 0,
-      outputTokens: 0,
-      costUsd: 0,
-      outcome: 'skipped',
-      errorClass: 'not-listed',
-      next: 'next-model',
-    });
+    await parts.log.append(logEntry(request, { atMs: parts.now(), model, attempt: 0, activityAttempt }, { outcome: 'skipped', errorClass: 'not-listed', next: 'next-model' }));
   }
   return { chain: resolved.chain, modelIndex: 0, attemptsOnModel: 0, calls: 0, startedAtMs: parts.now(), failures: {} };
 }

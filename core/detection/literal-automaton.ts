@@ -13,8 +13,6 @@ const WINDOW_BYTES = 1 << 20;
 export type HitLineVisitor = (start: number, end: number, lineIndex: number) => void;
 
 export class LiteralAutomaton {
-  /** next = table[(state << 8) | byte]; `HIT_STATE` once any literal has ended at this byte. */
-  readonly table: Uint16Array;
   private readonly finder: WasmHitFinder;
 
   /** `literals` are ASCII and matched without regard to case; a non-ASCII literal is rejected. */
@@ -46,7 +44,7 @@ export class LiteralAutomaton {
     // Breadth-first: each state's failure link, and whether a word ends here or at a suffix of it.
     const fail = new Int32Array(goto.length);
     const accepting = terminal.slice();
-    const delta = new Uint16Array(goto.length << 8);
+    const delta = new Uint16Array(goto.length << 8); // next = delta[(state << 8) | byte]
     const order: number[] = [0];
     for (let head = 0; head < order.length; head++) {
       const s = order[head];
@@ -68,7 +66,6 @@ export class LiteralAutomaton {
       for (let c = 0; c < 256; c++) if (accepting[delta[(s << 8) | c]]) delta[(s << 8) | c] = HIT_STATE;
       delta[(s << 8) | NEWLINE] = LINE_END_STATE; // no literal spans lines
     }
-    this.table = delta;
     this.finder = new WasmHitFinder(delta);
   }
 

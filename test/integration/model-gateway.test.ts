@@ -2,17 +2,9 @@
 // @google/genai client talks to the fake Gemini API.
 import { backoffScheduleMs } from '../../core/model-retry';
 import { closeTestConnections } from '../support/temporal';
-import { GOOD_ANSWER, startGatewayRig, type GatewayRig } from './model-support';
+import { GOOD_ANSWER, rigsPerTest } from './model-support';
 
-const rigs: GatewayRig[] = [];
-async function rig(...args: Parameters<typeof startGatewayRig>): Promise<GatewayRig> {
-  const started = await startGatewayRig(...args);
-  rigs.push(started);
-  return started;
-}
-afterEach(async () => {
-  await Promise.all(rigs.splice(0).map((r) => r.stop()));
-});
+const rig = rigsPerTest();
 afterAll(closeTestConnections);
 
 const MODELS = [{ id: 'gemini-2.5-pro' }, { id: 'gemini-2.5-flash' }, { id: 'gemini-2.0-flash' }, { id: 'gemini-3-pro-preview' }];

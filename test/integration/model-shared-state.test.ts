@@ -6,17 +6,9 @@ import { effectiveState } from '../../core/model-breaker';
 import Fastify from 'fastify';
 import { computeApiHealth, healthApiRoutes } from '../../api/health-api';
 import { closeTestConnections, eventually } from '../support/temporal';
-import { startGatewayRig, type GatewayRig } from './model-support';
+import { rigsPerTest } from './model-support';
 
-const rigs: GatewayRig[] = [];
-async function rig(...args: Parameters<typeof startGatewayRig>): Promise<GatewayRig> {
-  const started = await startGatewayRig(...args);
-  rigs.push(started);
-  return started;
-}
-afterEach(async () => {
-  await Promise.all(rigs.splice(0).reverse().map((r) => r.stop()));
-});
+const rig = rigsPerTest();
 afterAll(closeTestConnections);
 
 const MODELS = [{ id: 'gemini-2.5-pro' }, { id: 'gemini-2.5-flash' }];

@@ -108,3 +108,16 @@ export async function startGatewayRig(options: RigOptions = {}): Promise<Gateway
     },
   };
 }
+
+/** For a test file: starts rigs on demand and stops them (newest first) after each test. */
+export function rigsPerTest(): (...args: Parameters<typeof startGatewayRig>) => Promise<GatewayRig> {
+  const rigs: GatewayRig[] = [];
+  afterEach(async () => {
+    await Promise.all(rigs.splice(0).reverse().map((r) => r.stop()));
+  });
+  return async (...args) => {
+    const started = await startGatewayRig(...args);
+    rigs.push(started);
+    return started;
+  };
+}
