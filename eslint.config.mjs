@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', '.bin/', '.healer/', 'coverage/', '**/*.js', '**/*.mjs', '.tmp*/'] },
+  { ignores: ['dist/', 'dist-bench/', 'node_modules/', '.bin/', '.healer/', 'coverage/', '**/*.js', '**/*.mjs', '.tmp*/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

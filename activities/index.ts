@@ -2,11 +2,11 @@
 // worker, the same real clients pointed at test/fakes/ servers in tests).
 import { join } from 'node:path';
 import type { HealerConfig } from '../runtime/config';
-import { createContextActivities, type ContextDeps } from './context';
-import { createGitHubActivities, createOctokit, fileDryRunStore } from './github';
+import { createContextActivities, type ContextDeps } from './incident/context';
+import { createGitHubActivities, createOctokit, fileDryRunStore } from './incident/github';
 import { kubeClientsFromEnv, type KubeClients } from './kubernetes';
-import { createNotifyActivities } from './notify';
-import { createRemediationActivities } from './remediation';
+import { createNotifyActivities } from './incident/notify';
+import { createRemediationActivities } from './incident/remediation';
 
 export interface ActivityDeps {
   config: HealerConfig;

@@ -1,8 +1,8 @@
 // `healer audit verify [FILE]`: check the hash chain of the audit log and name the first bad entry.
 // Exit codes: 0 the chain is intact, 1 it is broken, 2 usage or I/O error.
 import { readFile } from 'node:fs/promises';
-import { verifyChain } from '../core/audit/entry';
-import { defaultAuditLogPath, sha256Hex } from '../activities/audit';
+import { verifyChain } from '../core/watchdog/audit/entry';
+import { defaultAuditLogPath, sha256Hex } from '../activities/watchdog/audit';
 import type { CliIo } from './io';
 
 export { defaultAuditLogPath };

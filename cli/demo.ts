@@ -1,7 +1,7 @@
 // `healer demo`: the local stack plus a sample play session from examples/, its status, and where to look.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SessionView } from '../workflows/messages';
+import type { SessionView } from '../core/contract';
 import type { HealerConfig } from '../runtime/config';
 import { projectRoot } from '../runtime/paths';
 import { apiRequest } from './api-client';

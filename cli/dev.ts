@@ -2,7 +2,7 @@
 // TEMPORAL_ADDRESS, then Healer's components (DEV_COMPONENTS) as supervised child processes.
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
-import { startDevServer, type DevServer } from '../scripts/dev-server';
+import { startDevServer, type DevServer } from '../runtime/dev-server';
 import type { HealerConfig } from '../runtime/config';
 import { projectRoot } from '../runtime/paths';
 import { Supervisor } from '../runtime/supervisor';

@@ -1,7 +1,7 @@
 // `healer scan FILE|-`: offline scan of a log file or stdin with the detection catalog.
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import type { Detection } from '../core/types';
+import type { Detection } from '../core/contract';
 import { catalogEntry } from '../core/detection';
 import { scanStream } from '../scanner/scan-stream';
 import type { CliIo } from './io';

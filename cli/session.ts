@@ -1,8 +1,8 @@
 // `healer session start|list|show|end`: talk to the API.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import type { SessionView } from '../workflows/messages';
-import type { SessionListItem } from '../api/sessions';
+import type { SessionView } from '../core/contract';
+import type { SessionListItem } from '../api/session/sessions';
 import { apiRequest, type ApiClientOptions } from './api-client';
 import { UsageError, type CliIo } from './io';
 

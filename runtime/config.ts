@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { stateDir } from './paths';
 import { modelGatewayConfigFromEnv, type ModelGatewayConfig } from '../activities/model/config';
 import { DEFAULT_LLM_RATE_PER_SECOND } from '../workers/llm-options';
+import { DEFAULT_K8S_NAMESPACE, DEFAULT_LOKI_QUERY } from '../core/contract';
 
 export class ConfigError extends Error {
   constructor(
@@ -105,7 +106,7 @@ function gatewayConfig(env: Env): ModelGatewayConfig {
 }
 
 function k8sNamespace(env: Env): string {
-  const raw = str(env, 'HEALER_NAMESPACE') ?? 'cto';
+  const raw = str(env, 'HEALER_NAMESPACE') ?? DEFAULT_K8S_NAMESPACE;
   if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(raw)) throw new ConfigError('HEALER_NAMESPACE', 'a Kubernetes namespace name', raw);
   return raw;
 }
@@ -147,7 +148,7 @@ export function loadConfig(env: Env = process.env): HealerConfig {
     namespace: k8sNamespace(env),
     stateDir: dir,
     logLevel,
-    loki: { url: url(env, 'LOKI_URL'), query: str(env, 'LOKI_QUERY') ?? '{namespace="cto"}' },
+    loki: { url: url(env, 'LOKI_URL'), query: str(env, 'LOKI_QUERY') ?? DEFAULT_LOKI_QUERY },
     github: { token: githubToken, apiUrl: url(env, 'GITHUB_API_URL'), issuesRepo, dryRun: githubToken === undefined },
     gemini: {
       apiKey: str(env, 'GEMINI_API_KEY'),

@@ -4,8 +4,8 @@
 // component must never stop doing its job because the watchdog is unreachable.
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import { WATCHDOG_TASK_QUEUE, watchdogWorkflowId } from '../workflows/messages';
-import { heartbeatSignal, type Heartbeat, type WatchdogInput } from '../workflows/watchdog-messages';
+import { WATCHDOG_TASK_QUEUE, watchdogWorkflowId } from '../core/contract';
+import { heartbeatSignal, type Heartbeat, type WatchdogInput } from '../core/contract';
 
 export interface HeartbeatOptions {
   client: Client;

@@ -1,6 +1,6 @@
 // Maps the labels of a line (Loki stream labels, pod labels, push labels) to the play session it belongs
 // to. Lines without a play id go to the platform session of their Kubernetes namespace: nothing is dropped.
-import { PLATFORM_PLAY_ID_PREFIX, platformWorkflowId, sessionWorkflowId } from '../workflows/messages';
+import { DEFAULT_K8S_NAMESPACE, PLATFORM_PLAY_ID_PREFIX, platformWorkflowId, sessionWorkflowId } from '../core/contract';
 import type { Labels } from './types';
 
 export interface AttributionConfig {
@@ -21,7 +21,7 @@ export const DEFAULT_ATTRIBUTION: AttributionConfig = {
   coderunLabels: ['coderun'],
   podLabels: ['pod'],
   namespaceLabels: ['namespace'],
-  defaultNamespace: 'cto',
+  defaultNamespace: DEFAULT_K8S_NAMESPACE,
 };
 
 export interface Target {

@@ -8,9 +8,9 @@
 // from (workflow, stream, first position, last position) and is recorded in the stream state before it
 // is sent. After a restart the source re-reads from its cursor, and `prime` makes the batcher rebuild the
 // recorded batches with the same boundaries and ids, so the session ignores the ones it already applied.
-import type { Detection } from '../core/types';
+import type { Detection } from '../core/contract';
 import { foldRepeat, hash64 } from '../core/detection';
-import type { DetectionBatch } from '../workflows/messages';
+import type { DetectionBatch } from '../core/contract';
 import type { Target } from './attribution';
 import type { BatchRecord } from './state';
 import { comparePositions } from './types';

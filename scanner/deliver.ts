@@ -2,8 +2,8 @@
 // started on demand with signal-with-start; a batch for a play session that does not exist (never
 // started, or already closed) goes to the platform session of its namespace instead: nothing is dropped.
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { platformSessionInput } from '../core/types';
-import { detectionsSignal, TASK_QUEUE, type DetectionBatch } from '../workflows/messages';
+import { platformSessionInput } from '../core/contract';
+import { detectionsSignal, TASK_QUEUE, type DetectionBatch } from '../core/contract';
 import { platformTarget, type Target } from './attribution';
 import type { DeliverFn } from './batcher';
 

@@ -1,8 +1,8 @@
 // line → matcher → attribution → batcher, with per-stream cursors that only advance past lines whose
 // detections were delivered.
-import type { Detection, DetectionSource } from '../core/types';
+import type { Detection, DetectionSource } from '../core/contract';
 import { getMatcher, parseToolInventory, type Matcher } from '../core/detection';
-import type { ToolInventorySignal } from '../workflows/messages';
+import type { ToolInventorySignal } from '../core/contract';
 import { attribute, DEFAULT_ATTRIBUTION, type AttributionConfig, type Target } from './attribution';
 import type { Batcher } from './batcher';
 import type { StateStore } from './state';

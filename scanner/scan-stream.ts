@@ -2,7 +2,7 @@
 // are scanned, a partial last line waits for the next chunk. Memory stays bounded by the chunk size
 // (plus the longest line).
 import type { Readable } from 'node:stream';
-import type { Detection } from '../core/types';
+import type { Detection } from '../core/contract';
 import { getMatcher, type LineContext, type Matcher, type OnLineMatch } from '../core/detection';
 
 export interface StreamScanResult {

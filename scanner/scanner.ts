@@ -4,7 +4,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { KubeConfig } from '@kubernetes/client-node';
 import { attributionFromEnv, type AttributionConfig, type Target } from './attribution';
-import { toolInventorySignal, type ToolInventorySignal } from '../workflows/messages';
+import { DEFAULT_K8S_NAMESPACE, DEFAULT_LOKI_QUERY, toolInventorySignal, type ToolInventorySignal } from '../core/contract';
 import { Batcher, BatcherClosedError, type DeliverFn } from './batcher';
 import { createTemporalDelivery } from './deliver';
 import { Pipeline, recordBatch } from './pipeline';
@@ -113,9 +113,9 @@ function parseLabels(text: string | undefined): Labels {
  */
 export function sourcesFromEnv(env: NodeJS.ProcessEnv, state: StateStore, stdin: NodeJS.ReadableStream = process.stdin): Source[] {
   const sources: Source[] = [];
-  const namespace = env.HEALER_SCANNER_NAMESPACE ?? 'cto';
+  const namespace = env.HEALER_SCANNER_NAMESPACE ?? DEFAULT_K8S_NAMESPACE;
   if (env.LOKI_URL) {
-    sources.push(lokiSource({ url: env.LOKI_URL, query: env.LOKI_QUERY || '{namespace="cto"}', headers: env.LOKI_ORG_ID ? { 'X-Scope-OrgID': env.LOKI_ORG_ID } : undefined }));
+    sources.push(lokiSource({ url: env.LOKI_URL, query: env.LOKI_QUERY || DEFAULT_LOKI_QUERY, headers: env.LOKI_ORG_ID ? { 'X-Scope-OrgID': env.LOKI_ORG_ID } : undefined }));
   }
   if (env.KUBECONFIG || env.KUBERNETES_SERVICE_HOST) {
     const kubeConfig = new KubeConfig();
@@ -140,7 +140,7 @@ export async function runScannerFromEnv(env: NodeJS.ProcessEnv = process.env, si
   signal?.addEventListener('abort', stop, { once: true });
   const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' });
   try {
-    const namespace = env.HEALER_SCANNER_NAMESPACE ?? 'cto';
+    const namespace = env.HEALER_SCANNER_NAMESPACE ?? DEFAULT_K8S_NAMESPACE;
     return await runScanner(
       {
         stateDir: env.HEALER_SCANNER_STATE_DIR ?? '.healer/scanner',

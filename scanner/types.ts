@@ -1,5 +1,5 @@
 // What sources produce and what the pipeline consumes.
-import type { Detection } from '../core/types';
+import type { Detection } from '../core/contract';
 
 export type Labels = Record<string, string>;
 

@@ -5,13 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { startDevServer } from './dev-server';
+import { startDevServer } from '../runtime/dev-server';
 import { exportHistory } from './histories/files';
-import { ensureTemporalBinary } from './temporal-bin';
+import { ensureTemporalBinary } from '../runtime/temporal-bin';
 import { createActivities } from '../activities';
 import { createModelActivities } from '../activities/model';
 import { loadConfig } from '../runtime/config';
-import { LLM_TASK_QUEUE } from '../workflows/messages';
+import { LLM_TASK_QUEUE } from '../core/contract';
 import { sessionScenarios, type Scenario } from './histories/session-scenarios';
 
 // `npm run record-histories -- NAME …` records only the named scenarios (the others keep their files).

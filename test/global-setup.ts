@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { startDevServer, type DevServer } from '../scripts/dev-server';
+import { startDevServer, type DevServer } from '../runtime/dev-server';
 import { freePort } from './support/ports';
 
 declare global {

@@ -3,7 +3,7 @@
 // workers run. One activity attempt makes one model call unless it falls through to the next model
 // at once (404, open breaker), so the rate is an upper bound on backoff-paced calls.
 import type { WorkerOptions } from '@temporalio/worker';
-import { MODEL_TASK_QUEUE } from '../core/model-activity-options';
+import { LLM_TASK_QUEUE } from '../core/contract';
 
 export const DEFAULT_LLM_RATE_PER_SECOND = 2;
 
@@ -11,5 +11,5 @@ export function llmWorkerOptions(env: NodeJS.ProcessEnv = process.env): Pick<Wor
   const raw = env.HEALER_LLM_RATE_PER_SECOND;
   const rate = raw === undefined || raw === '' ? DEFAULT_LLM_RATE_PER_SECOND : Number(raw);
   if (!Number.isFinite(rate) || rate <= 0) throw new Error(`HEALER_LLM_RATE_PER_SECOND: expected a number > 0, got "${raw}"`);
-  return { taskQueue: MODEL_TASK_QUEUE, maxTaskQueueActivitiesPerSecond: rate, maxConcurrentActivityTaskExecutions: 20 };
+  return { taskQueue: LLM_TASK_QUEUE, maxTaskQueueActivitiesPerSecond: rate, maxConcurrentActivityTaskExecutions: 20 };
 }

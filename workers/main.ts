@@ -4,8 +4,8 @@ import { existsSync } from 'node:fs';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import type { HealerConfig } from '../runtime/config';
-import { workflowBundlePath } from '../scripts/bundle-workflows';
-import { TASK_QUEUE } from '../workflows/messages';
+import { workflowBundlePath } from '../runtime/workflow-bundle';
+import { TASK_QUEUE } from '../core/contract';
 
 /** Production loads the pre-built bundle (`npm run build`); from source, bundle at start. */
 export function workflowSource(): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {

@@ -7,14 +7,14 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { AppsV1Api, KubeConfig } from '@kubernetes/client-node';
 import type { Octokit } from '@octokit/rest';
-import { createGitHubActivities, fileDryRunStore, githubFromEnv, type DryRunStore } from '../activities/github';
-import { createNotifyActivities } from '../activities/notify';
-import { AuditLog, defaultAuditLogPath } from '../activities/audit';
-import { createWatchdogWorkerActivities } from '../activities/watchdog';
+import { createGitHubActivities, fileDryRunStore, githubFromEnv, type DryRunStore } from '../activities/incident/github';
+import { createNotifyActivities } from '../activities/incident/notify';
+import { AuditLog, defaultAuditLogPath } from '../activities/watchdog/audit';
+import { createWatchdogWorkerActivities } from '../activities/watchdog/watchdog';
 import type { HealerConfig } from '../runtime/config';
 import { projectRoot } from '../runtime/paths';
-import { WATCHDOG_TASK_QUEUE, watchdogWorkflowId } from '../workflows/messages';
-import type { WatchdogInput, WatchdogSettings } from '../workflows/watchdog-messages';
+import { DEFAULT_K8S_NAMESPACE, WATCHDOG_TASK_QUEUE, watchdogWorkflowId } from '../core/contract';
+import type { WatchdogInput, WatchdogSettings } from '../core/contract';
 
 export interface WatchdogWorkerOptions {
   /** Temporal address and namespace (ignored when `connection` is given). */
@@ -65,7 +65,7 @@ export async function runWatchdogWorker(opts: WatchdogWorkerOptions): Promise<Ru
   const client =
     opts.client ??
     new Client({ connection: (clientConnection = await Connection.connect({ address: opts.address ?? '127.0.0.1:7233' })), namespace: temporalNamespace });
-  const namespace = opts.namespace ?? 'cto';
+  const namespace = opts.namespace ?? DEFAULT_K8S_NAMESPACE;
   const taskQueue = opts.taskQueue ?? WATCHDOG_TASK_QUEUE;
   const actor = `watchdog/${hostname()}`;
 
@@ -91,7 +91,7 @@ export async function runWatchdogWorker(opts: WatchdogWorkerOptions): Promise<Ru
     connection,
     namespace: temporalNamespace,
     taskQueue,
-    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: require.resolve('../workflows/watchdog') }),
+    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: require.resolve('../workflows/watchdog/watchdog') }),
     activities,
     shutdownGraceTime: '10s',
     ...opts.workerOptions,

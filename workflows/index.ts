@@ -1,6 +1,6 @@
 // Bundle entry: every workflow the `healer` task queue runs.
-export { playSession } from './session';
-export { modelHealth } from './model-health';
-export { budget } from './budget';
-export { watchdog, playbook } from './watchdog';
-export { incident } from './incident';
+export { playSession } from './session/session';
+export { modelHealth } from './model/model-health';
+export { budget } from './model/budget';
+export { watchdog, playbook } from './watchdog/watchdog';
+export { incident } from './incident/incident';

@@ -2,8 +2,8 @@
 // a new file each day is the rotation). Only metadata: never prompt text, answers, keys or error text.
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { utcDay } from '../../core/model-budget';
-import type { ModelErrorClass } from '../../core/model-retry';
+import { utcDay } from '../../core/model/budget';
+import type { ModelErrorClass } from '../../core/model/retry';
 
 export type CallOutcome = 'ok' | 'error' | 'skipped';
 /** Why a model was not called at all. */

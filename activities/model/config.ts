@@ -1,9 +1,9 @@
 // Settings of the model gateway, with their defaults and the environment variables that set them.
-import { DEFAULT_BREAKER_CONFIG, type BreakerConfig } from '../../core/model-breaker';
-import { parseFallbackModels } from '../../core/model-chain';
-import { DEFAULT_MODEL_PRICES, parsePriceOverrides, type PriceTable } from '../../core/model-prices';
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../../core/model-retry';
-import { MODEL_HEALTH_WORKFLOW_ID } from '../../workflows/model-messages';
+import { DEFAULT_BREAKER_CONFIG, type BreakerConfig } from '../../core/model/breaker';
+import { parseFallbackModels } from '../../core/model/chain';
+import { DEFAULT_MODEL_PRICES, parsePriceOverrides, type PriceTable } from '../../core/model/prices';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../../core/model/retry';
+import { MODEL_HEALTH_WORKFLOW_ID } from '../../core/contract';
 
 export interface ModelGatewayConfig {
   retry: RetryPolicy;

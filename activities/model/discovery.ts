@@ -1,6 +1,6 @@
 // Model discovery with a cache: the provider's model list, refreshed periodically (default hourly) and
 // after a model-not-found, turned into the fallback chain. One list call at a time per process.
-import { resolveChain, type CatalogModel, type ResolvedChain } from '../../core/model-chain';
+import { resolveChain, type CatalogModel, type ResolvedChain } from '../../core/model/chain';
 import type { ModelProvider } from './provider';
 
 /** Used only when the provider cannot be listed and nothing was listed before. */

@@ -9,10 +9,10 @@
 // at the same model. The chain ends with a result, never a thrown error: ok, or {ok:false} with
 // reason budget / exhausted (no model left, auth failure, or the chain deadline).
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import type { StructuredRequest, StructuredResult } from '../../core/model';
-import { countsAgainstBreaker, decideAfterFailure, type ModelErrorClass } from '../../core/model-retry';
-import { costUsd } from '../../core/model-prices';
-import { utcDay } from '../../core/model-budget';
+import type { StructuredRequest, StructuredResult } from '../../core/model/request';
+import { countsAgainstBreaker, decideAfterFailure, type ModelErrorClass } from '../../core/model/retry';
+import { costUsd } from '../../core/model/prices';
+import { utcDay } from '../../core/model/budget';
 import type { CallLog, CallLogEntry } from './call-log';
 import type { ModelGatewayConfig } from './config';
 import type { ModelCatalog } from './discovery';

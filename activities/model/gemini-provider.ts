@@ -1,8 +1,8 @@
 // Gemini through the maintained SDK, @google/genai. GEMINI_BASE_URL (baseUrl) points it elsewhere (the
 // fake in tests). The SDK's own retries stay off: the gateway classifies and retries.
 import { ApiError, GoogleGenAI } from '@google/genai';
-import { stripModelPrefix, type CatalogModel } from '../../core/model-chain';
-import { classifyHttpStatus, parseRetryAfterMs } from '../../core/model-retry';
+import { stripModelPrefix, type CatalogModel } from '../../core/model/chain';
+import { classifyHttpStatus, parseRetryAfterMs } from '../../core/model/retry';
 import { ProviderError, type ModelProvider, type ProviderAnswer, type ProviderCall } from './provider';
 
 export interface GeminiProviderOptions {

@@ -1,9 +1,9 @@
 // The provider-neutral interface behind the model gateway. A provider lists its models and runs one
 // generate call; it knows nothing of retries, breakers, budgets or schemas beyond passing the schema on.
 // Adding a provider means implementing this interface; callers of generateStructured do not change.
-import type { JsonSchema } from '../../core/model';
-import type { CatalogModel } from '../../core/model-chain';
-import type { ModelErrorClass } from '../../core/model-retry';
+import type { JsonSchema } from '../../core/model/request';
+import type { CatalogModel } from '../../core/model/chain';
+import type { ModelErrorClass } from '../../core/model/retry';
 
 export interface ProviderCall {
   model: string;

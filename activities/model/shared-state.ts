@@ -2,8 +2,8 @@
 // entity workflow (circuit breakers, current chain) and one budget entity workflow per UTC day.
 // Updates/signals "with start" create the entity on first use.
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
-import type { BreakerConfig, ModelBreaker } from '../../core/model-breaker';
-import type { ReserveRequest, ReserveResult, SettleRequest } from '../../core/model-budget';
+import type { BreakerConfig, ModelBreaker } from '../../core/model/breaker';
+import type { ReserveRequest, ReserveResult, SettleRequest } from '../../core/model/budget';
 import {
   acquireModelUpdate,
   budgetWorkflowId,
@@ -17,7 +17,7 @@ import {
   type BudgetInput,
   type ChainReport,
   type ModelHealthInput,
-} from '../../workflows/model-messages';
+} from '../../core/contract';
 
 export interface SharedStateOptions {
   client: Client;

@@ -2,7 +2,7 @@
 // Anything else is a failed attempt; it never reaches the caller.
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import type { JsonSchema } from '../../core/model';
+import type { JsonSchema } from '../../core/model/request';
 
 export type Validated = { ok: true; value: unknown } | { ok: false; errorClass: 'malformed-json' | 'schema-violation' | 'empty-answer' };
 

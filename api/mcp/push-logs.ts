@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { createTemporalDelivery } from '../../scanner/deliver';
 import { detectPushedLines } from '../../scanner/pipeline';
-import { toolInventorySignal } from '../../workflows/messages';
+import { toolInventorySignal } from '../../core/contract';
 import type { LogLabels, McpDeps } from './server';
 
 export interface PushOptions {

@@ -7,10 +7,10 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { normaliseSessionPayload, PayloadError } from '../../core/session/payload';
-import type { Detection } from '../../core/types';
-import { detectionsSignal, sessionWorkflowId, type ApprovalInput } from '../../workflows/messages';
+import type { Detection } from '../../core/contract';
+import { detectionsSignal, sessionWorkflowId, type ApprovalInput } from '../../core/contract';
 import { HttpError, notFound } from '../errors';
-import type { SessionService } from '../sessions';
+import type { SessionService } from '../session/sessions';
 import {
   endSessionInput,
   incidentDecisionInput,

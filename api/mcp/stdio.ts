@@ -4,7 +4,7 @@ import type { Readable, Writable } from 'node:stream';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { Client, Connection } from '@temporalio/client';
 import type { HealerConfig } from '../../runtime/config';
-import { SessionService } from '../sessions';
+import { SessionService } from '../session/sessions';
 import { createPushLogs } from './push-logs';
 import { createMcpServer, type McpDeps } from './server';
 import { createIncidentDecisions, createWatchdogReader } from './temporal-actions';

@@ -1,8 +1,8 @@
 // Default implementations of the MCP server's optional functions that need only Temporal and the
 // message contract: the human gate (updates on the incident workflow) and the watchdog's query.
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { approveUpdate, rejectUpdate, watchdogWorkflowId, type ApprovalInput } from '../../workflows/messages';
-import { watchdogStatusQuery } from '../../workflows/watchdog-messages';
+import { DEFAULT_K8S_NAMESPACE, approveUpdate, rejectUpdate, watchdogWorkflowId, type ApprovalInput } from '../../core/contract';
+import { watchdogStatusQuery } from '../../core/contract';
 import { conflict, notFound } from '../errors';
 import type { McpDeps } from './server';
 
@@ -26,7 +26,7 @@ export function createIncidentDecisions(client: Client): Required<Pick<McpDeps, 
 }
 
 /** The watchdog's view for a Healer namespace (default `cto`). */
-export function createWatchdogReader(client: Client, defaultNamespace = 'cto'): NonNullable<McpDeps['watchdogState']> {
+export function createWatchdogReader(client: Client, defaultNamespace = DEFAULT_K8S_NAMESPACE): NonNullable<McpDeps['watchdogState']> {
   return async (namespace = defaultNamespace) => {
     try {
       return await client.workflow.getHandle(watchdogWorkflowId(namespace)).query(watchdogStatusQuery);

@@ -5,7 +5,7 @@
 // back-references) so the same text runs in V8 and in ripgrep (the benchmark compares the two).
 // Each pattern lists `literals`: lower-case strings of which at least one must occur in a line for the
 // regex to possibly match. They feed the matcher's cheap prefilter.
-import type { Priority, Severity } from '../types';
+import type { Priority, Severity } from '../contract';
 
 export interface PatternSpec {
   id: string;

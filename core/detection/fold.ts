@@ -1,6 +1,6 @@
 // Folding repeats: many occurrences of one fingerprint travel as one detection with a `repeats`
 // count and the time of the last occurrence, so a flood costs one payload entry, not thousands.
-import { occurrencesOf, type Detection } from '../types';
+import { occurrencesOf, type Detection } from '../contract';
 
 /** Adds `next` (same fingerprint) to `into`, which the caller owns and may change. */
 export function foldRepeat(into: Detection, next: Detection): void {

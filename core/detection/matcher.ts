@@ -1,8 +1,8 @@
 // Scans lines against the whole catalog in one pass. The patterns' literals reject the ~99% of lines
 // that cannot match before any pattern regex runs: per line, one case-insensitive regex made of every
 // literal; over whole files, a byte automaton of the same literals (one table lookup per byte).
-import type { Detection, DetectionSource } from '../types';
-import { redact } from '../redact';
+import type { Detection, DetectionSource } from '../contract';
+import { redact } from './redact';
 import { CATALOG, SUPPRESSIONS, type CatalogEntry, type PatternSpec, type SuppressionRule } from './catalog';
 import { fingerprint } from './fingerprint';
 import { LiteralAutomaton } from './literal-automaton';

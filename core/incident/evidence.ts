@@ -2,7 +2,7 @@
 // incident and forwarded at most once per interval. The first repeat goes at once; a flood then costs
 // the incident one signal per interval instead of one per batch, which keeps its history small while
 // it waits (for approval, for CI) for hours.
-import type { Detection } from '../types';
+import type { Detection } from '../contract';
 import { foldRepeat } from '../detection/fold';
 
 export const DEFAULT_EVIDENCE_INTERVAL_MS = 60_000;

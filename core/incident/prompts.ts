@@ -1,7 +1,7 @@
 // Prompts for the two model calls. Log text is untrusted: it is redacted, fenced and labelled as data.
 // The path policy, not the prompt, is what actually stops a model from touching forbidden files.
-import { redact } from '../redact';
-import type { Detection } from '../types';
+import { redact } from '../detection/redact';
+import type { Detection } from '../contract';
 import type { Evaluation } from './schemas';
 
 const MAX_LOG_CHARS = 6000;

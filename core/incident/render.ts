@@ -1,7 +1,7 @@
 // Text the healing chain writes to GitHub and Discord. Everything passes through `redact`; hidden HTML
 // markers make each write findable again, which is what makes the GitHub activities idempotent.
-import { redact } from '../redact';
-import type { Detection } from '../types';
+import { redact } from '../detection/redact';
+import type { Detection } from '../contract';
 import type { Evaluation, FileEdit } from './schemas';
 
 export const incidentMarker = (incidentId: string): string => `<!-- healer-incident: ${incidentId} -->`;

@@ -1,6 +1,6 @@
 // What the session does with a detection: open an incident, forward it as evidence to the open one,
 // or defer it (counted, not dropped) because the session already has its cap of open incidents.
-import type { Detection } from '../types';
+import { incidentWorkflowId, type Detection } from '../contract';
 
 export const DEFAULT_OPEN_INCIDENT_CAP = 5;
 
@@ -16,8 +16,6 @@ export type IncidentRoute =
   | { action: 'defer'; reason: string }
   | { action: 'ignore'; reason: string };
 
-/** `incident-<play_id>-<fingerprint>`; the same formula as workflows/messages.ts incidentWorkflowId. */
-export const incidentIdFor = (playId: string, fingerprint: string): string => `incident-${playId}-${fingerprint}`;
 
 export function routeDetection(playId: string, detection: Detection, state: IncidentRoutingState): IncidentRoute {
   const known = state.incidents[detection.fingerprint];
@@ -27,5 +25,5 @@ export function routeDetection(playId: string, detection: Detection, state: Inci
   const cap = state.cap ?? DEFAULT_OPEN_INCIDENT_CAP;
   const open = Object.values(state.incidents).filter((i) => i.open).length;
   if (open >= cap) return { action: 'defer', reason: `${open} open incidents (cap ${cap})` };
-  return { action: 'open', incidentId: incidentIdFor(playId, detection.fingerprint) };
+  return { action: 'open', incidentId: incidentWorkflowId(playId, detection.fingerprint) };
 }

@@ -1,6 +1,6 @@
 // The built-in evaluator: derives the model's answer shape from the detection catalog alone.
 // Used without a model key, and whenever the model gateway cannot answer (the workflow records why).
-import type { Detection } from '../types';
+import type { Detection } from '../contract';
 import type { Evaluation, EvaluationCategory } from './schemas';
 
 interface Rule {

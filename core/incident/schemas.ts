@@ -1,8 +1,8 @@
 // The structured answers the healing chain asks a model for, as JSON schemas (sent to the model gateway)
 // plus small pure validators, so the workflow re-checks every answer before acting on it.
-import type { JsonSchema } from '../model';
-import type { Severity } from '../types';
-import { SEVERITY_ORDER } from '../types';
+import type { JsonSchema } from '../model/request';
+import type { Severity } from '../contract';
+import { SEVERITY_ORDER } from '../contract';
 
 export const EVALUATION_CATEGORIES = [
   'infrastructure',

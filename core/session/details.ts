@@ -1,6 +1,6 @@
 // Markdown shown in the Temporal UI: a static summary at start and the current details as the session runs.
-import type { SessionInput } from '../types';
-import type { SessionView } from '../../workflows/messages';
+import type { SessionInput } from '../contract';
+import type { SessionView } from '../contract';
 
 export function sessionSummary(input: SessionInput): string {
   const agents = input.agents.map((a) => a.name).join(', ') || 'no agents';

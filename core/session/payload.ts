@@ -1,6 +1,6 @@
 // Normalises a session start payload (snake_case or camelCase, as MCP's play() and people send it)
 // into the one typed SessionInput. Every rejection names the failing field.
-import type { AgentSpec, SessionInput, TaskSpec } from '../types';
+import { DEFAULT_K8S_NAMESPACE, type AgentSpec, type SessionInput, type TaskSpec } from '../contract';
 
 export class PayloadError extends Error {
   constructor(
@@ -100,7 +100,7 @@ export function normaliseSessionPayload(body: unknown): SessionInput {
   if (!isObj(body)) throw new PayloadError('body', 'must be a JSON object');
   const playId = requireString(pick(body, 'play_id'), 'play_id', PLAY_ID, 'letters, digits, ".", "_" or "-" (at most 128)');
   const repository = requireString(body.repository, 'repository', REPOSITORY, '"owner/name"');
-  const namespace = optionalString(body.namespace, 'namespace') ?? 'cto';
+  const namespace = optionalString(body.namespace, 'namespace') ?? DEFAULT_K8S_NAMESPACE;
   if (!K8S_NAMESPACE.test(namespace)) throw new PayloadError('namespace', `must be a Kubernetes namespace name, got ${JSON.stringify(namespace)}`);
 
   const config = pick(body, 'cto_config') ?? {};

@@ -1,5 +1,5 @@
 // Pre-flight verdicts: does an agent's reported tool inventory cover what its cto_config declares?
-import type { CheckState } from '../../workflows/messages';
+import type { CheckState } from '../contract';
 
 export const PREFLIGHT_CODES = { inventory: 'A10', config: 'A11', mcp: 'A12' } as const;
 
@@ -51,7 +51,7 @@ export function preflightDetection(
   kind: 'mismatch' | 'silent',
   missing: string[],
   observedAt: string,
-): import('../types').Detection {
+): import('../contract').Detection {
   const line =
     kind === 'mismatch'
       ? `pre-flight: agent ${agent} is missing declared tools: ${missing.join(', ')}`

@@ -1,7 +1,7 @@
 // The playSession state and the pure reducer that applies signals to it. The workflow owns one
 // SessionState, calls these functions from its handlers and carries the state across continue-as-new.
-import { SEVERITY_ORDER, occurrencesOf, type Detection, type SessionInput, type Severity } from '../types';
-import type { AgentView, EndSignal, FingerprintView, IncidentSummary, SessionView } from '../../workflows/messages';
+import { SEVERITY_ORDER, occurrencesOf, type Detection, type SessionInput, type Severity } from '../contract';
+import type { AgentView, EndSignal, FingerprintView, IncidentSummary, SessionView } from '../contract';
 import type { EvidenceOutbox } from '../incident/evidence';
 import { checklistItemFor, closeChecklist, missingTools, pendingChecklist, type Checklist } from './preflight';
 

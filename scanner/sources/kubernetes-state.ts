@@ -5,7 +5,7 @@
 //   A9  CodeRun not terminal 10 min after its creationTimestamp (not after we first saw it)
 // Each alert is raised once per object and reason; what was delivered is remembered in the state dir.
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { Detection, Priority, Severity } from '../../core/types';
+import type { Detection, Priority, Severity } from '../../core/contract';
 import { fingerprint, STATE_CATALOG } from '../../core/detection';
 import type { AlertRecord, Labels, Source, SourceContext } from '../types';
 import type { StateStore } from '../state';

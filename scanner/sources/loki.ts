@@ -5,6 +5,7 @@
 import type { LineRecord, Source, SourceContext } from '../types';
 import { pad } from '../types';
 import { sleep } from './queue';
+import { DEFAULT_LOKI_QUERY } from '../../core/contract';
 
 export interface LokiSourceOptions {
   url: string;
@@ -28,7 +29,7 @@ interface LokiResponse {
 
 
 export function lokiSource(opts: LokiSourceOptions): Source {
-  const query = opts.query ?? '{namespace="cto"}';
+  const query = opts.query ?? DEFAULT_LOKI_QUERY;
   const stream = `loki:${query}`;
   const pollMs = opts.pollMs ?? 1000;
   const limit = opts.limit ?? 1000;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { startApi } from '../../api/server';
 import { loadConfig } from '../../runtime/config';
 import { startMainWorker } from '../../workers/main';
-import { startDevServer } from '../dev-server';
+import { startDevServer } from '../../runtime/dev-server';
 import { summarize } from './stats';
 
 export async function benchApiLatency(opts: { sessions?: number; port?: number } = {}): Promise<object> {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig } from '../../runtime/config';
 import { startMainWorker } from '../../workers/main';
-import { startDevServer } from '../dev-server';
+import { startDevServer } from '../../runtime/dev-server';
 import { benchDetectionLatency } from './scan';
 
 export async function benchDetectionLatencyOnOwnServer(opts: { port?: number } = {}): Promise<object> {

@@ -9,19 +9,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Runtime, DefaultLogger, Worker } from '@temporalio/worker';
-import { createContextActivities } from '../../activities/context';
-import { createGitHubActivities, createOctokit } from '../../activities/github';
-import { createNotifyActivities } from '../../activities/notify';
-import { createRemediationActivities } from '../../activities/remediation';
+import { createContextActivities } from '../../activities/incident/context';
+import { createGitHubActivities, createOctokit } from '../../activities/incident/github';
+import { createNotifyActivities } from '../../activities/incident/notify';
+import { createRemediationActivities } from '../../activities/incident/remediation';
 import { incidentMarker } from '../../core/incident/render';
-import type { Detection } from '../../core/types';
-import type { IncidentInput, IncidentView } from '../../workflows/incident-messages';
-import { incidentWorkflowId } from '../../workflows/messages';
+import type { Detection } from '../../core/contract';
+import type { IncidentInput, IncidentView } from '../../core/contract';
+import { incidentWorkflowId } from '../../core/contract';
 import { startFakeDiscord } from '../../test/fakes/discord';
 import { startFakeGemini } from '../../test/fakes/gemini';
 import { startFakeGitHub } from '../../test/fakes/github';
 import { EVAL_MODEL, PATCH_MODEL, thinGateway } from '../../test/fakes/model-gateway';
-import { startDevServer } from '../dev-server';
+import { startDevServer } from '../../runtime/dev-server';
 import { summarize } from './stats';
 
 export interface BenchIncidentsOptions {
@@ -53,7 +53,7 @@ export async function benchIncidents(opts: BenchIncidentsOptions = {}): Promise<
   const client = new Client({ connection });
   const workers: Array<{ worker: Worker; done: Promise<void> }> = [];
   try {
-    const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows/incident'), logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} } });
+    const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows/incident/incident'), logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} } });
     const gh = createGitHubActivities({ octokit: createOctokit('bench-token', github.url) });
     const activities = {
       ...gh,

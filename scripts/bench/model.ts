@@ -9,12 +9,12 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
-import type { StructuredRequest, StructuredResult } from '../../core/model';
+import type { StructuredRequest, StructuredResult } from '../../core/model/request';
 import { createModelActivities } from '../../activities/model';
 import { DEFAULT_GATEWAY_CONFIG, type ModelGatewayConfig } from '../../activities/model/config';
 import { createGeminiProvider } from '../../activities/model/gemini-provider';
 import { startFakeGemini } from '../../test/fakes/gemini';
-import { startDevServer } from '../dev-server';
+import { startDevServer } from '../../runtime/dev-server';
 import { summarize } from './stats';
 
 export interface BenchModelOptions {

@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { Supervisor } from '../../runtime/supervisor';
 import { runWatchdogWorker } from '../../workers/watchdog';
-import { DEFAULT_WATCHDOG_SETTINGS } from '../../workflows/watchdog';
-import { watchdogStatusQuery, type PlaybookResult, type WatchdogSettings, type WatchdogView } from '../../workflows/watchdog-messages';
-import { startDevServer } from '../dev-server';
+import { DEFAULT_WATCHDOG_SETTINGS } from '../../workflows/watchdog/watchdog';
+import { watchdogStatusQuery, type PlaybookResult, type WatchdogSettings, type WatchdogView } from '../../core/contract';
+import { startDevServer } from '../../runtime/dev-server';
 import { summarize } from './stats';
 
 export interface RecoveryBenchOptions {

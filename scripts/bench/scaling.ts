@@ -8,15 +8,15 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import type { Detection } from '../../core/types';
-import type { IncidentInput, IncidentView } from '../../workflows/incident-messages';
-import { incidentWorkflowId } from '../../workflows/messages';
+import type { Detection } from '../../core/contract';
+import type { IncidentInput, IncidentView } from '../../core/contract';
+import { incidentWorkflowId } from '../../core/contract';
 import { startFakeGemini } from '../../test/fakes/gemini';
 import { startFakeGitHub } from '../../test/fakes/github';
 import { EVAL_MODEL, PATCH_MODEL, thinGateway } from '../../test/fakes/model-gateway';
 import { startWorkerProcess, type WorkerProcess } from '../../test/support/worker-process';
-import { workflowBundlePath } from '../bundle-workflows';
-import { startDevServer } from '../dev-server';
+import { workflowBundlePath } from '../../runtime/workflow-bundle';
+import { startDevServer } from '../../runtime/dev-server';
 
 export interface BenchScalingOptions {
   /** Dev server port (default 27249). */

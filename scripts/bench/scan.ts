@@ -8,11 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { allPatterns } from '../../core/detection';
 import type { Client } from '@temporalio/client';
-import { SessionService } from '../../api/sessions';
+import { SessionService } from '../../api/session/sessions';
 import { runScanner } from '../../scanner/scanner';
 import { scanStream } from '../../scanner/scan-stream';
 import { fileSource } from '../../scanner/sources/file';
-import { sessionWorkflowId } from '../../workflows/messages';
+import { sessionWorkflowId } from '../../core/contract';
 
 export interface BenchScanOptions {
   /** Corpus size in bytes (default 200 MB). */

@@ -9,13 +9,13 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { SessionService } from '../../api/sessions';
-import type { Detection, SessionInput } from '../../core/types';
+import { SessionService } from '../../api/session/sessions';
+import type { Detection, SessionInput } from '../../core/contract';
 import { loadConfig } from '../../runtime/config';
 import { projectRoot } from '../../runtime/paths';
 import { startMainWorker, type RunningWorker } from '../../workers/main';
-import { detectionsSignal, sessionWorkflowId, statusQuery } from '../../workflows/messages';
-import { startDevServer, type DevServer } from '../dev-server';
+import { detectionsSignal, sessionWorkflowId, statusQuery } from '../../core/contract';
+import { startDevServer, type DevServer } from '../../runtime/dev-server';
 import { summarize } from './stats';
 
 export interface BenchSessionsOptions {

@@ -1,9 +1,9 @@
 // Representative playSession runs, recorded for the replay test.
 import type { Client } from '@temporalio/client';
-import { SessionService } from '../../api/sessions';
+import { SessionService } from '../../api/session/sessions';
 import { normaliseSessionPayload } from '../../core/session/payload';
-import type { Detection } from '../../core/types';
-import { agentStartedSignal, detectionsSignal, endSignal, incidentStatusQuery, sessionWorkflowId, statusQuery, toolInventorySignal } from '../../workflows/messages';
+import type { Detection } from '../../core/contract';
+import { agentStartedSignal, detectionsSignal, endSignal, incidentStatusQuery, sessionWorkflowId, statusQuery, toolInventorySignal } from '../../core/contract';
 
 export interface Scenario {
   /** File name under test/histories (without .json) of the main workflow recorded. */

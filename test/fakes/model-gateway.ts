@@ -1,7 +1,7 @@
 // A stand-in for the model gateway's `generateStructured` activity (the real one is activities/model.ts),
 // for the healing-chain tests and benchmark. It talks to the fake Gemini server over HTTP with fetch and
 // picks the model by purpose so evaluation and remediation answers can be scripted separately.
-import type { StructuredRequest, StructuredResult } from '../../core/model';
+import type { StructuredRequest, StructuredResult } from '../../core/model/request';
 
 export const EVAL_MODEL = 'gemini-eval';
 export const PATCH_MODEL = 'gemini-patch';

@@ -1,16 +1,16 @@
 // The incident as the session's child: started with incidentChildOptions, it keeps its parent's view
 // current with incidentUpdate signals, carries search attributes, and survives the parent's end.
 import { bundleWorkflowCode } from '@temporalio/worker';
-import type { IncidentView } from '../../workflows/incident-messages';
-import { incidentWorkflowId, searchAttributes } from '../../workflows/messages';
-import type { IncidentSummary } from '../../workflows/messages';
+import type { IncidentView } from '../../core/contract';
+import { incidentWorkflowId, searchAttributes } from '../../core/contract';
+import type { IncidentSummary } from '../../core/contract';
 import { closeTestConnections, createTestWorker, eventually, testClient, uniqueId } from '../support/temporal';
 import { startFakeGemini } from '../fakes/gemini';
 import { EVAL_MODEL, PATCH_MODEL, thinGateway } from '../fakes/model-gateway';
-import { createContextActivities } from '../../activities/context';
-import { createGitHubActivities, createOctokit } from '../../activities/github';
-import { createNotifyActivities } from '../../activities/notify';
-import { createRemediationActivities } from '../../activities/remediation';
+import { createContextActivities } from '../../activities/incident/context';
+import { createGitHubActivities, createOctokit } from '../../activities/incident/github';
+import { createNotifyActivities } from '../../activities/incident/notify';
+import { createRemediationActivities } from '../../activities/incident/remediation';
 import { startFakeGitHub } from '../fakes/github';
 import { detection, goodEvaluation, goodPatch, REPO } from './incident-harness';
 import { mkdtempSync } from 'node:fs';

@@ -1,7 +1,7 @@
 // coderun mode: Healer creates a remediation CodeRun in (fake) Kubernetes and waits durably for the PR a
 // coding agent opens; the test plays the agent with the real Octokit against the fake GitHub.
-import { createGitHubActivities, createOctokit } from '../../activities/github';
-import type { IncidentView } from '../../workflows/incident-messages';
+import { createGitHubActivities, createOctokit } from '../../activities/incident/github';
+import type { IncidentView } from '../../core/contract';
 import { startFakeKubernetes, type FakeKubernetes } from '../fakes/kubernetes';
 import { closeTestConnections, eventually } from '../support/temporal';
 import { createHarness, detection, REPO, type Harness } from './incident-harness';

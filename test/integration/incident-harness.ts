@@ -6,13 +6,13 @@ import { join } from 'node:path';
 import { bundleWorkflowCode, type Worker } from '@temporalio/worker';
 import type { WorkflowHandle } from '@temporalio/client';
 import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
-import { createContextActivities } from '../../activities/context';
-import { createGitHubActivities, createOctokit } from '../../activities/github';
-import { createNotifyActivities } from '../../activities/notify';
-import { createRemediationActivities } from '../../activities/remediation';
-import type { Detection } from '../../core/types';
-import { incidentWorkflowId } from '../../workflows/messages';
-import { incidentStatusQuery, type IncidentInput, type IncidentView } from '../../workflows/incident-messages';
+import { createContextActivities } from '../../activities/incident/context';
+import { createGitHubActivities, createOctokit } from '../../activities/incident/github';
+import { createNotifyActivities } from '../../activities/incident/notify';
+import { createRemediationActivities } from '../../activities/incident/remediation';
+import type { Detection } from '../../core/contract';
+import { incidentWorkflowId } from '../../core/contract';
+import { incidentStatusQuery, type IncidentInput, type IncidentView } from '../../core/contract';
 import { startFakeDiscord, type FakeDiscord } from '../fakes/discord';
 import { startFakeGemini, type Behaviour, type FakeGemini } from '../fakes/gemini';
 import { EVAL_MODEL, PATCH_MODEL, thinGateway } from '../fakes/model-gateway';
@@ -29,7 +29,7 @@ const noop = () => undefined;
 /** The incident workflow bundled once per test file. */
 export function incidentBundle(): Promise<{ code: string }> {
   bundle ??= bundleWorkflowCode({
-    workflowsPath: require.resolve('../../workflows/incident'),
+    workflowsPath: require.resolve('../../workflows/incident/incident'),
     logger: { trace: noop, debug: noop, info: noop, warn: noop, error: console.error, log: noop },
   });
   return bundle;

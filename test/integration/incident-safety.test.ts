@@ -2,7 +2,7 @@
 // against prompt injection, schema-violating model answers, and the honest end states without a model
 // key or without a GitHub token.
 import { readFileSync } from 'node:fs';
-import type { IncidentView } from '../../workflows/incident-messages';
+import type { IncidentView } from '../../core/contract';
 import { closeTestConnections, eventually } from '../support/temporal';
 import { createHarness, detection, goodEvaluation, PATCH_MODEL, EVAL_MODEL, REPO, type Harness } from './incident-harness';
 

@@ -1,6 +1,6 @@
 // The healing chain on the real dev server against the fakes (GitHub, Discord, Gemini).
-import { approveUpdate, rejectUpdate } from '../../workflows/messages';
-import type { IncidentView } from '../../workflows/incident-messages';
+import { approveUpdate, rejectUpdate } from '../../core/contract';
+import type { IncidentView } from '../../core/contract';
 import { closeTestConnections, eventually } from '../support/temporal';
 import { Worker } from '@temporalio/worker';
 import { createHarness, detection, EVAL_MODEL, goodPatch, incidentBundle, PATCH_MODEL, REPO, type Harness } from './incident-harness';

@@ -8,7 +8,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { buildApi } from '../../api/server';
-import { SessionService } from '../../api/sessions';
+import { SessionService } from '../../api/session/sessions';
 import { createPushLogs } from '../../api/mcp/push-logs';
 import { createIncidentDecisions, createWatchdogReader } from '../../api/mcp/temporal-actions';
 import { loadConfig } from '../../runtime/config';

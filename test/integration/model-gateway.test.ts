@@ -1,6 +1,6 @@
 // The model gateway end to end: a workflow schedules generateStructured on a real dev server, the real
 // @google/genai client talks to the fake Gemini API.
-import { backoffScheduleMs } from '../../core/model-retry';
+import { backoffScheduleMs } from '../../core/model/retry';
 import { closeTestConnections } from '../support/temporal';
 import { GOOD_ANSWER, rigsPerTest } from './model-support';
 

@@ -1,10 +1,10 @@
 // Breakers and the budget live in Temporal entity workflows, shared by every worker: two rigs here are
 // two gateway "processes" (separate activity instances, caches and task queues) on one dev server.
-import { budgetQuery, budgetWorkflowId, modelHealthQuery } from '../../workflows/model-messages';
-import { utcDay } from '../../core/model-budget';
-import { effectiveState } from '../../core/model-breaker';
+import { budgetQuery, budgetWorkflowId, modelHealthQuery } from '../../core/contract';
+import { utcDay } from '../../core/model/budget';
+import { effectiveState } from '../../core/model/breaker';
 import Fastify from 'fastify';
-import { computeApiHealth, healthApiRoutes } from '../../api/health-api';
+import { computeApiHealth, healthApiRoutes } from '../../api/model/health-api';
 import { closeTestConnections, eventually } from '../support/temporal';
 import { rigsPerTest } from './model-support';
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { bundleWorkflowCode, type Worker } from '@temporalio/worker';
-import type { StructuredRequest, StructuredResult } from '../../core/model';
+import type { StructuredRequest, StructuredResult } from '../../core/model/request';
 import { createModelActivities } from '../../activities/model';
 import { DEFAULT_GATEWAY_CONFIG, type ModelGatewayConfig } from '../../activities/model/config';
 import { readCallLog, type CallLogEntry } from '../../activities/model/call-log';

@@ -6,10 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Worker } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
-import { SessionService } from '../../api/sessions';
+import { SessionService } from '../../api/session/sessions';
 import { runScanner, type ScannerStats } from '../../scanner/scanner';
 import { fileSource } from '../../scanner/sources/file';
-import { platformWorkflowId, sessionWorkflowId, statusQuery } from '../../workflows/messages';
+import { platformWorkflowId, sessionWorkflowId, statusQuery } from '../../core/contract';
 import { closeTestConnections, createTestWorker, eventually, testClient, uniqueId, uniqueTaskQueue } from '../support/temporal';
 import { sampleInput } from '../support/sessions';
 

@@ -1,5 +1,5 @@
-import { SessionService } from '../../api/sessions';
-import { detectionsSignal, sessionWorkflowId, statusQuery, agentStartedSignal } from '../../workflows/messages';
+import { SessionService } from '../../api/session/sessions';
+import { detectionsSignal, sessionWorkflowId, statusQuery, agentStartedSignal } from '../../core/contract';
 import { closeTestConnections, createTestWorker, eventually, testClient, uniqueId, uniqueTaskQueue } from '../support/temporal';
 import { detection, sampleInput } from '../support/sessions';
 

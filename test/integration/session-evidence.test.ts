@@ -4,10 +4,10 @@
 import type { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import { createModelActivities } from '../../activities/model';
-import { SessionService } from '../../api/sessions';
+import { SessionService } from '../../api/session/sessions';
 import { loadConfig } from '../../runtime/config';
-import type { IncidentView } from '../../workflows/incident-messages';
-import { detectionsSignal, sessionWorkflowId } from '../../workflows/messages';
+import type { IncidentView } from '../../core/contract';
+import { detectionsSignal, sessionWorkflowId } from '../../core/contract';
 import { closeTestConnections, createTestWorker, eventually, testClient, uniqueId, uniqueTaskQueue } from '../support/temporal';
 import { detection, sampleInput } from '../support/sessions';
 

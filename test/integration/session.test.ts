@@ -1,7 +1,7 @@
 import type { Worker } from '@temporalio/worker';
-import { SessionService } from '../../api/sessions';
+import { SessionService } from '../../api/session/sessions';
 import { HttpError } from '../../api/errors';
-import { detectionsSignal, agentStartedSignal, toolInventorySignal, sessionWorkflowId, statusQuery } from '../../workflows/messages';
+import { detectionsSignal, agentStartedSignal, toolInventorySignal, sessionWorkflowId, statusQuery } from '../../core/contract';
 import { closeTestConnections, createTestWorker, eventually, testClient, uniqueId, uniqueTaskQueue } from '../support/temporal';
 import { detection, sampleInput } from '../support/sessions';
 

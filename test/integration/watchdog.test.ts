@@ -7,12 +7,12 @@ import Fastify from 'fastify';
 import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { createOctokit } from '../../activities/github';
-import { watchdogRoutes } from '../../api/watchdog-routes';
+import { createOctokit } from '../../activities/incident/github';
+import { watchdogRoutes } from '../../api/watchdog/routes';
 import { runAuditCommand } from '../../cli/audit';
-import type { AuditEntry } from '../../core/audit/entry';
+import type { AuditEntry } from '../../core/watchdog/audit/entry';
 import { runWatchdogWorker, type RunningWatchdogWorker } from '../../workers/watchdog';
-import { playbookStatusQuery, watchdogStatusQuery, type PlaybookInput, type PlaybookResult, type WatchdogSettings, type WatchdogView } from '../../workflows/watchdog-messages';
+import { playbookStatusQuery, watchdogStatusQuery, type PlaybookInput, type PlaybookResult, type WatchdogSettings, type WatchdogView } from '../../core/contract';
 import { startFakeDiscord, type FakeDiscord } from '../fakes/discord';
 import { startFakeGitHub, type FakeGitHub } from '../fakes/github';
 import { closeTestConnections, eventually, testClient, testNativeConnection, uniqueId, uniqueTaskQueue } from '../support/temporal';
@@ -35,7 +35,7 @@ let discord: FakeDiscord;
 let github: FakeGitHub;
 
 beforeAll(async () => {
-  bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows/watchdog'), logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } });
+  bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows/watchdog/watchdog'), logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } });
   discord = await startFakeDiscord();
   github = await startFakeGitHub();
 }, 120_000);

@@ -1,8 +1,8 @@
 // Builds the real Fastify API over the suite's dev server, for integration tests.
 import type { FastifyInstance } from 'fastify';
 import { buildApi } from '../../api/server';
-import { SessionService } from '../../api/sessions';
-import type { SessionSettings } from '../../workflows/session';
+import { SessionService } from '../../api/session/sessions';
+import type { SessionSettings } from '../../workflows/session/session';
 import { defaultMcpExtras } from '../../api/mcp';
 import { loadConfig, type HealerConfig } from '../../runtime/config';
 import { testAddress, testClient } from './temporal';

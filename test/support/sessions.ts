@@ -1,5 +1,5 @@
 // Sample payloads and detections for session tests.
-import type { Detection, SessionInput } from '../../core/types';
+import type { Detection, SessionInput } from '../../core/contract';
 import { normaliseSessionPayload } from '../../core/session/payload';
 
 export function samplePayload(playId: string): Record<string, unknown> {

@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
 import * as k8s from '@kubernetes/client-node';
-import { SEARCH_ATTRIBUTE_TYPES } from '../../workflows/messages';
+import { SEARCH_ATTRIBUTE_TYPES } from '../../core/contract';
 
 const root = join(__dirname, '..', '..');
 const baseDir = join(root, 'deploy', 'base');

@@ -1,4 +1,4 @@
-import { devServerArgs } from '../../scripts/dev-server';
+import { devServerArgs } from '../../runtime/dev-server';
 
 const pragmas = (args: string[]): string[] => args.flatMap((a, i) => (args[i - 1] === '--sqlite-pragma' ? [a] : []));
 

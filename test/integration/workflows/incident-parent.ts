@@ -1,11 +1,11 @@
 // Test bundle: the incident workflow plus a minimal stand-in for the session (its parent) that starts it
 // with `incidentChildOptions` and collects the `incidentUpdate` signals, exactly as the session should.
 import { condition, defineQuery, setHandler, startChild } from '@temporalio/workflow';
-import { incidentChildOptions } from '../../../workflows/incident';
-import { incidentUpdateSignal, type IncidentInput } from '../../../workflows/incident-messages';
-import type { IncidentSummary } from '../../../workflows/messages';
+import { incidentChildOptions } from '../../../workflows/incident/incident';
+import { incidentUpdateSignal, type IncidentInput } from '../../../core/contract';
+import type { IncidentSummary } from '../../../core/contract';
 
-export { incident } from '../../../workflows/incident';
+export { incident } from '../../../workflows/incident/incident';
 
 export const updatesQuery = defineQuery<IncidentSummary[]>('updates');
 

@@ -1,4 +1,4 @@
-import { redact, REDACTION_RULES } from '../../../core/redact';
+import { redact, REDACTION_RULES } from '../../../core/detection/redact';
 
 describe('redact', () => {
   const cases: Array<[string, string, string]> = [

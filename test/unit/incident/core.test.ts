@@ -7,7 +7,7 @@ import { routeDetection } from '../../../core/incident/routing';
 import { evaluateByRules, filesMentioned } from '../../../core/incident/rule-evaluator';
 import { checkEvaluation, checkPatch } from '../../../core/incident/schemas';
 import { DEFAULT_INCIDENT_SETTINGS, parseIncidentSettings } from '../../../core/incident/settings';
-import type { Detection } from '../../../core/types';
+import type { Detection } from '../../../core/contract';
 
 const det = (over: Partial<Detection> = {}): Detection => ({
   code: 'R1',

@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { createGitHubActivities, createOctokit, type DryRunEffect } from '../../../activities/github';
+import { createGitHubActivities, createOctokit, type DryRunEffect } from '../../../activities/incident/github';
 import { incidentMarker, issueLabels } from '../../../core/incident/render';
 import { startFakeGitHub, type FakeGitHub } from '../../fakes/github';
 

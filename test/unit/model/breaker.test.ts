@@ -1,4 +1,4 @@
-import { acquire, closedBreaker, effectiveState, record, type BreakerConfig, type ModelBreaker } from '../../../core/model-breaker';
+import { acquire, closedBreaker, effectiveState, record, type BreakerConfig, type ModelBreaker } from '../../../core/model/breaker';
 
 const config: BreakerConfig = { failureThreshold: 3, coolDownMs: 1000 };
 const fail = (b: ModelBreaker, at: number, counts = true) => record(b, { ok: false, errorClass: 'server-error', counts }, at, config);

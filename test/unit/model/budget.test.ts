@@ -1,5 +1,5 @@
-import { emptyLedger, heldUsd, reserve, settle, utcDay } from '../../../core/model-budget';
-import { costUsd, parsePriceOverrides, priceFor, UNKNOWN_MODEL_PRICE } from '../../../core/model-prices';
+import { emptyLedger, heldUsd, reserve, settle, utcDay } from '../../../core/model/budget';
+import { costUsd, parsePriceOverrides, priceFor, UNKNOWN_MODEL_PRICE } from '../../../core/model/prices';
 
 test('reservations hold money until settled and are refused past the limit', () => {
   let ledger = emptyLedger('20260101', 0.03);

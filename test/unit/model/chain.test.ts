@@ -1,4 +1,4 @@
-import { modelTier, orderDiscovered, parseFallbackModels, resolveChain } from '../../../core/model-chain';
+import { modelTier, orderDiscovered, parseFallbackModels, resolveChain } from '../../../core/model/chain';
 
 const listed = (ids: string[], generatesContent = true) => ids.map((id) => ({ id, generatesContent }));
 

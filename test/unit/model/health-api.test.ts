@@ -1,4 +1,4 @@
-import { modelStats, windowStats } from '../../../api/health-api';
+import { modelStats, windowStats } from '../../../api/model/health-api';
 import type { CallLogEntry } from '../../../activities/model/call-log';
 
 const at = (iso: string, model: string, outcome: CallLogEntry['outcome'], errorClass?: CallLogEntry['errorClass']): CallLogEntry => ({

@@ -1,4 +1,4 @@
-import { backoffScheduleMs, classifyHttpStatus, decideAfterFailure, DEFAULT_RETRY_POLICY, parseRetryAfterMs } from '../../../core/model-retry';
+import { backoffScheduleMs, classifyHttpStatus, decideAfterFailure, DEFAULT_RETRY_POLICY, parseRetryAfterMs } from '../../../core/model/retry';
 
 const policy = DEFAULT_RETRY_POLICY;
 

@@ -1,12 +1,12 @@
 import { appendFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Detection } from '../../../core/types';
+import type { Detection } from '../../../core/contract';
 import { attribute, sessionTarget } from '../../../scanner/attribution';
 import { Batcher } from '../../../scanner/batcher';
 import { fileSource } from '../../../scanner/sources/file';
 import { runScanner } from '../../../scanner/scanner';
-import type { DetectionBatch } from '../../../workflows/messages';
+import type { DetectionBatch } from '../../../core/contract';
 import type { Target } from '../../../scanner/attribution';
 
 const det = (i: number): Detection => ({ code: 'R2', severity: 'high', priority: 'P2', patternId: 'p', fingerprint: `f${i}`, line: `l${i}`, source: 'test', observedAt: 'x' });

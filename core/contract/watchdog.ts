@@ -1,0 +1,136 @@
+// The watchdog and playbook workflows' messages: heartbeat signal, watchdog query, inputs and views.
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { StepOutcome } from '../watchdog/playbook/types';
+import type { TrackedComponent, WatchdogPolicy } from '../watchdog/health';
+
+/** A component's "I am alive" message, sent every 10 s (runtime/heartbeat.ts). */
+export interface Heartbeat {
+  component: string;
+  instanceId: string;
+  version?: string;
+  /** Sender's clock, for display only: liveness uses the watchdog's own time of receipt. */
+  sentAt?: string;
+  /**
+   * Progress counters. `cursor` is the position in the component's source (e.g. the scanner's log
+   * cursor); with `hasNewData: true` and an unchanged cursor the component counts as stuck.
+   */
+  progress?: { cursor?: string | number; hasNewData?: boolean; [counter: string]: unknown };
+}
+
+export interface EmergencyModeSignal {
+  enabled: boolean;
+  reason?: string;
+  playbookRun?: string;
+}
+
+export const heartbeatSignal = defineSignal<[Heartbeat]>('heartbeat');
+export const emergencyModeSignal = defineSignal<[EmergencyModeSignal]>('emergencyMode');
+
+/** Durations in milliseconds. Defaults in workflows/watchdog.ts (DEFAULT_WATCHDOG_SETTINGS) with reasons. */
+export interface WatchdogSettings extends WatchdogPolicy {
+  /** Multiplies every playbook duration (tests run the real playbooks with short timers). */
+  playbookDurationScale: number;
+}
+
+export interface WatchdogInput {
+  namespace: string;
+  /** Components expected to heartbeat from the start; others join with their first heartbeat. */
+  components?: string[];
+  settings?: Partial<WatchdogSettings>;
+  /** Playbook names (files in playbooks/ without .yaml). */
+  playbooks?: { mutual?: string; emergency?: string };
+  /** State carried across continue-as-new. */
+  carried?: WatchdogCarriedState;
+}
+
+export type ComponentState = 'starting' | 'healthy' | 'silent' | 'stuck' | 'restarting' | 'failed';
+
+export interface ComponentView {
+  name: string;
+  state: ComponentState;
+  instanceId?: string;
+  version?: string;
+  lastHeartbeatAt?: string;
+  /** Since when the cursor has not moved while the source had new data. */
+  stuckSince?: string;
+  progress?: Heartbeat['progress'];
+  /** Heartbeating and progressing (after a restart: a heartbeat proved the restart worked). */
+  healthy: boolean;
+  restartingSince?: string;
+  restartsInWindow: number;
+  restartTimes: string[];
+  nextRestartAllowedAt?: string;
+  failedReason?: string;
+}
+
+export interface RunningPlaybookView {
+  workflowId: string;
+  playbook: string;
+  components: string[];
+  startedAt: string;
+}
+
+export interface PlaybookRunView extends RunningPlaybookView {
+  outcome: PlaybookOutcomeName;
+  finishedAt: string;
+}
+
+export type PlaybookOutcomeName = 'succeeded' | 'failed' | 'slo_exceeded';
+
+export interface WatchdogView {
+  namespace: string;
+  workflowId: string;
+  startedAt: string;
+  emergencyMode: boolean;
+  settings: WatchdogSettings;
+  components: ComponentView[];
+  running: RunningPlaybookView[];
+  /** Most recent finished playbook runs, newest first (bounded). */
+  history: PlaybookRunView[];
+  escalations: Array<{ at: string; component: string; reason: string }>;
+  continuedAsNew: number;
+}
+
+export interface WatchdogCarriedState {
+  startedAt: string;
+  components: TrackedComponent[];
+  history: PlaybookRunView[];
+  escalations: WatchdogView['escalations'];
+  emergencyRuns: number[];
+  emergencyMode: boolean;
+  playbookCounter: number;
+  continuedAsNew: number;
+}
+
+export const watchdogStatusQuery = defineQuery<WatchdogView>('watchdogStatus');
+
+// ── playbook ──────────────────────────────────────────────────────────────────────────────────────
+
+export interface PlaybookInput {
+  /** Playbook name: playbooks/<name>.yaml, loaded by an activity. */
+  playbook: string;
+  /** Inline YAML instead of the file (tests, ad-hoc runs). */
+  source?: { text: string; file: string };
+  params: Record<string, unknown>;
+  namespace: string;
+  /** When the failure that triggered this run was detected (recovery time is measured from it). */
+  triggeredAt?: string;
+  /** Multiplies every duration of the playbook (default 1). */
+  durationScale?: number;
+  /** Watchdog workflow id (default: the parent, or watchdog-<namespace>). */
+  watchdogWorkflowId?: string;
+}
+
+export interface PlaybookResult {
+  playbook: string;
+  workflowId: string;
+  outcome: PlaybookOutcomeName;
+  steps: StepOutcome[];
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  sloMs: number;
+  escalated: boolean;
+}
+
+export const playbookStatusQuery = defineQuery<{ playbook: string; current?: string; steps: StepOutcome[]; sloExceeded: boolean }>('playbookStatus');

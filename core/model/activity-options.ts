@@ -1,0 +1,24 @@
+// How a workflow must schedule generateStructured (healing chain: proxyActivities(generateStructuredOptions())).
+// The gateway's chain relies on these: retries are unlimited in count because the activity itself ends
+// the chain (with a result) at its deadline, and it sets every backoff through nextRetryDelay; the
+// retry policy's own intervals only apply when a worker dies mid-attempt.
+import type { ActivityOptions } from '@temporalio/common';
+import { LLM_TASK_QUEUE } from '../contract';
+
+export interface GenerateStructuredTimeouts {
+  /** Must match the gateway's chainDeadlineMs (default 120 s). */
+  chainDeadlineMs: number;
+  /** Must match the gateway's callTimeoutMs (default 30 s). */
+  callTimeoutMs: number;
+}
+
+export function generateStructuredOptions(timeouts: GenerateStructuredTimeouts = { chainDeadlineMs: 120_000, callTimeoutMs: 30_000 }): ActivityOptions {
+  return {
+    taskQueue: LLM_TASK_QUEUE,
+    // One attempt may call several models back to back (no waits in between), all within the chain deadline.
+    startToCloseTimeout: timeouts.chainDeadlineMs + timeouts.callTimeoutMs,
+    // Hard stop above the chain deadline, should a worker keep dying.
+    scheduleToCloseTimeout: timeouts.chainDeadlineMs * 2 + timeouts.callTimeoutMs,
+    retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
+  };
+}

@@ -1,0 +1,279 @@
+// playSession: one long-running workflow per play session (`play-<play_id>`). It receives detections
+// and agent lifecycle signals, keeps the session's state, runs each agent's pre-flight check on a
+// durable timer, keeps search attributes and UI details current, and continues-as-new before its
+// history grows large.
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  getExternalWorkflowHandle,
+  log,
+  patched,
+  startChild,
+  setCurrentDetails,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError, type SearchAttributeUpdatePair } from '@temporalio/common';
+import { occurrencesOf, type Detection, type SessionInput } from '../../core/contract';
+import { DEFAULT_OPEN_INCIDENT_CAP, routeDetection, type IncidentRoutingState } from '../../core/incident/routing';
+import { DEFAULT_EVIDENCE_INTERVAL_MS, dropEvidence, emptyOutbox, msUntilEvidenceDue, queueEvidence, takeDueEvidence } from '../../core/incident/evidence';
+import {
+  applyAgentStarted,
+  applyDetections,
+  applyEnd,
+  applyToolInventory,
+  closePreflight,
+  initialState,
+  toView,
+  upsertIncident,
+  type SessionState,
+} from '../../core/session/state';
+import { preflightDetection } from '../../core/session/preflight';
+import { sessionCurrentDetails } from '../../core/session/details';
+import {
+  agentStartedSignal,
+  detectionsSignal,
+  endSignal,
+  evidenceSignal,
+  incidentUpdateSignal,
+  searchAttributes,
+  statusQuery,
+  toolInventorySignal,
+  type SessionView,
+} from '../../core/contract';
+import { incidentChildOptions } from '../incident/incident';
+
+export interface SessionSettings {
+  /** How long an agent has to report its tool inventory after it starts. */
+  preflightWindowMs?: number;
+  /** Continue-as-new past this many history events even if the server has not suggested it. */
+  maxHistoryEvents?: number;
+  /** Open incidents at once; detections of new failures beyond it are counted, not opened. */
+  maxOpenIncidents?: number;
+  /** Defaults under the session's own `remediation` settings (from cto-config.json). */
+  remediationDefaults?: Record<string, unknown>;
+  /** Where a person sees this session (Temporal UI), for issue bodies. */
+  sessionLink?: string;
+  /** Task queue of incident children (default: this session's). */
+  incidentTaskQueue?: string;
+  /** Task queue of the model gateway for those incidents (default `healer-llm`). */
+  llmTaskQueue?: string;
+  /** Repeats of a failure with an open incident are forwarded to it at most this often (default 60 s). */
+  evidenceIntervalMs?: number;
+}
+
+export interface SessionRunInput {
+  session: SessionInput;
+  settings?: SessionSettings;
+  /** State carried over by continue-as-new. */
+  carried?: SessionState;
+}
+
+const DEFAULT_PREFLIGHT_WINDOW_MS = 60_000;
+/** patched() id guarding the incident children added after the first recorded histories. */
+const INCIDENTS_PATCH = 'session-opens-incidents';
+/** patched() id guarding the evidence outbox (before it, every batch of repeats was forwarded at once). */
+const EVIDENCE_PATCH = 'session-evidence-outbox';
+const DEFAULT_MAX_HISTORY_EVENTS = 10_000;
+
+const nowIso = (): string => new Date().toISOString();
+
+export async function playSession(run: SessionRunInput): Promise<SessionView> {
+  const { session } = run;
+  const settings = run.settings ?? {};
+  const windowMs = settings.preflightWindowMs ?? DEFAULT_PREFLIGHT_WINDOW_MS;
+  const state: SessionState = run.carried ?? initialState(session, nowIso());
+  const workflowId = workflowInfo().workflowId;
+  let dirty = true;
+
+  const raise = (detection: ReturnType<typeof preflightDetection>) => {
+    route(applyDetections(state, [detection], nowIso()));
+    dirty = true;
+  };
+
+  // Pre-flight: each started agent has until its deadline to report a matching inventory.
+  const watchPreflight = async (agentName: string) => {
+    const deadline = state.agents[agentName]?.preflightDeadline;
+    if (deadline === undefined) return;
+    const remaining = Math.max(0, Date.parse(deadline) - Date.parse(nowIso()));
+    const reported = await condition(() => state.agents[agentName]?.reportedTools !== undefined || state.status !== 'active', remaining);
+    if (state.status !== 'active') return;
+    if (reported) return; // verdict already applied by the inventory handler; the rest of the window still runs below
+    const { inventoryMissing } = closePreflight(state, agentName, nowIso());
+    if (inventoryMissing) raise(preflightDetection(agentName, 'silent', [], nowIso()));
+  };
+  // After an inventory arrives the remaining checks still get the full window to fail.
+  const closeAfterWindow = async (agentName: string) => {
+    const deadline = state.agents[agentName]?.preflightDeadline;
+    if (deadline === undefined) return;
+    await condition(() => state.status !== 'active', Math.max(0, Date.parse(deadline) - Date.parse(nowIso())));
+    if (state.agents[agentName]?.preflightDeadline !== undefined) {
+      closePreflight(state, agentName, nowIso());
+      dirty = true;
+    }
+  };
+
+  // Detections waiting to be routed to incidents by the main loop (starting children is async).
+  const toRoute: Detection[] = [];
+  const route = (outcome: { firstSeen: Detection[]; repeats: Detection[] }) => {
+    if (!session.repository) return; // platform sessions have no repository to heal: detections are counted only
+    toRoute.push(...outcome.firstSeen, ...outcome.repeats);
+  };
+
+  setHandler(detectionsSignal, (batch) => {
+    if (state.status !== 'active') return;
+    const outcome = applyDetections(state, batch.detections, nowIso(), batch.batchId);
+    if (outcome.duplicateBatch) return;
+    route(outcome);
+    dirty = true;
+  });
+
+  setHandler(incidentUpdateSignal, (summary) => {
+    upsertIncident(state, summary, nowIso());
+    if (summary.status !== 'open' && state.evidence) dropEvidence(state.evidence, summary.id);
+    dirty = true;
+  });
+
+  setHandler(agentStartedSignal, ({ agent, at }) => {
+    if (state.status !== 'active') return;
+    const hadWindow = state.agents[agent]?.startedAt !== undefined;
+    applyAgentStarted(state, agent, at ?? nowIso(), windowMs, nowIso());
+    dirty = true;
+    if (!hadWindow) void watchPreflight(agent);
+  });
+
+  setHandler(toolInventorySignal, ({ agent, tools }) => {
+    if (state.status !== 'active') return;
+    const missing = applyToolInventory(state, session, agent, tools, nowIso());
+    if (missing.length) raise(preflightDetection(agent, 'mismatch', missing, nowIso()));
+    dirty = true;
+    void closeAfterWindow(agent);
+  });
+
+  setHandler(endSignal, (signal) => {
+    applyEnd(state, signal, nowIso());
+    dirty = true;
+  });
+
+  setHandler(statusQuery, () => toView(session, state, workflowId));
+
+  // Windows that were open when the previous run continued-as-new keep running here.
+  for (const [name, agent] of Object.entries(state.agents)) {
+    if (agent.preflightDeadline === undefined) continue;
+    void (agent.reportedTools === undefined ? watchPreflight(name) : closeAfterWindow(name));
+  }
+
+  const published = new Published();
+  const shouldContinueAsNew = () =>
+    workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > (settings.maxHistoryEvents ?? DEFAULT_MAX_HISTORY_EVENTS);
+
+  const evidenceIntervalMs = settings.evidenceIntervalMs ?? DEFAULT_EVIDENCE_INTERVAL_MS;
+  const nowMs = (): number => new Date().getTime();
+  const forwardEvidence = async (all: boolean) => {
+    if (!state.evidence) return;
+    const due = takeDueEvidence(state.evidence, nowMs(), evidenceIntervalMs, all);
+    await Promise.all(due.map(({ incidentId, detection }) => signalEvidence(incidentId, [detection])));
+  };
+
+  while (state.status === 'active') {
+    const woken = () => dirty || toRoute.length > 0 || state.status !== 'active' || shouldContinueAsNew();
+    // With evidence waiting for its interval, wake up when it is due as well.
+    const evidenceDueIn = state.evidence && msUntilEvidenceDue(state.evidence, nowMs(), evidenceIntervalMs);
+    if (evidenceDueIn === undefined) await condition(woken);
+    else if (evidenceDueIn > 0) await condition(woken, evidenceDueIn);
+    // Sessions started before incidents existed keep their recorded path (no children) on replay.
+    if (toRoute.length && patched(INCIDENTS_PATCH)) await routeToIncidents(toRoute.splice(0), session, settings, state);
+    else toRoute.length = 0;
+    await forwardEvidence(false);
+    if (dirty) {
+      dirty = false;
+      published.publish(toView(session, state, workflowId));
+    }
+    if (state.status === 'active' && shouldContinueAsNew()) {
+      // Let in-flight handlers finish so no signal is lost, then carry everything to a fresh history.
+      await condition(allHandlersFinished);
+      state.continuedAsNew += 1;
+      await continueAsNew<typeof playSession>({ session, settings, carried: state });
+    }
+  }
+  await condition(allHandlersFinished);
+  await forwardEvidence(true);
+  const final = toView(session, state, workflowId);
+  published.publish(final);
+  return final;
+}
+
+/**
+ * Opens one incident child per new failure (up to the cap), forwards repeats as evidence to the open
+ * incident, and counts what is past the cap. Children outlive the session (parent-close ABANDON).
+ */
+async function routeToIncidents(detections: Detection[], session: SessionInput, settings: SessionSettings, state: SessionState): Promise<void> {
+  const evidence = new Map<string, Detection[]>();
+  for (const detection of detections) {
+    const routing: IncidentRoutingState = { incidents: {}, cap: settings.maxOpenIncidents ?? DEFAULT_OPEN_INCIDENT_CAP };
+    for (const i of state.incidents) routing.incidents[i.fingerprint] = { incidentId: i.id, open: i.status === 'open' };
+    const decision = routeDetection(session.playId, detection, routing);
+    if (decision.action === 'defer') state.incidentsDeferred += 1;
+    if (decision.action === 'forward') {
+      // Sessions recorded before the outbox forward every batch of repeats at once on replay.
+      if (patched(EVIDENCE_PATCH)) queueEvidence((state.evidence ??= emptyOutbox()), decision.incidentId, detection);
+      else evidence.set(decision.incidentId, [...(evidence.get(decision.incidentId) ?? []), detection]);
+    }
+    if (decision.action !== 'open') continue;
+    const options = incidentChildOptions(
+      {
+        playId: session.playId,
+        repository: session.repository,
+        namespace: session.namespace,
+        ...(session.service ? { service: session.service } : {}),
+        detection,
+        remediation: { ...settings.remediationDefaults, ...session.remediation },
+        ...(settings.sessionLink ? { sessionLink: settings.sessionLink } : {}),
+        ...(settings.llmTaskQueue ? { llmTaskQueue: settings.llmTaskQueue } : {}),
+      },
+      settings.incidentTaskQueue ?? workflowInfo().taskQueue,
+    );
+    try {
+      await startChild('incident', options);
+    } catch (error) {
+      // Already running (e.g. a re-delivered detection raced a continue-as-new): it is the same incident.
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+      evidence.set(decision.incidentId, [...(evidence.get(decision.incidentId) ?? []), detection]);
+    }
+    upsertIncident(
+      state,
+      { id: decision.incidentId, code: detection.code, severity: detection.severity, fingerprint: detection.fingerprint, occurrences: occurrencesOf(detection), step: 'starting', status: 'open' },
+      new Date().toISOString(),
+    );
+  }
+  for (const [incidentId, batch] of evidence) await signalEvidence(incidentId, batch);
+}
+
+async function signalEvidence(incidentId: string, detections: Detection[]): Promise<void> {
+  await getExternalWorkflowHandle(incidentId)
+    .signal(evidenceSignal, { detections })
+    .catch((error: Error) => log.warn('evidence not delivered: incident already closed', { incidentId, error: error.message }));
+}
+
+/** Keeps search attributes and UI details in step with the view, writing only what changed. */
+class Published {
+  private last: Record<string, string> = {};
+
+  publish(view: SessionView): void {
+    setCurrentDetails(sessionCurrentDetails(view));
+    const updates: SearchAttributeUpdatePair[] = [];
+    const put = <T>(name: string, pair: SearchAttributeUpdatePair, value: T) => {
+      const key = JSON.stringify(value);
+      if (this.last[name] === key) return;
+      this.last[name] = key;
+      updates.push(pair);
+    };
+    put('status', { key: searchAttributes.status, value: view.status }, view.status);
+    put('codes', { key: searchAttributes.alertCodes, value: view.alertCodes }, view.alertCodes);
+    if (view.maxSeverity) put('severity', { key: searchAttributes.severity, value: view.maxSeverity }, view.maxSeverity);
+    put('incidents', { key: searchAttributes.incidentCount, value: view.incidents.length }, view.incidents.length);
+    if (updates.length) upsertSearchAttributes(updates);
+  }
+}
