@@ -2,7 +2,19 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'dist-bench/', 'node_modules/', '.bin/', '.healer/', 'coverage/', '**/*.js', '**/*.mjs', '.tmp*/'] },
+  {
+    ignores: [
+      'dist/',
+      'dist-bench/',
+      'node_modules/',
+      '.bin/',
+      '.healer/',
+      'coverage/',
+      '**/*.js',
+      '**/*.mjs',
+      '.tmp*/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -19,8 +31,15 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['node:*', 'fs', 'path', 'os', 'crypto', 'child_process', 'http', 'https', 'net'], message: 'no Node built-ins in deterministic code' },
-            { group: ['**/activities', '**/activities/*'], allowTypeImports: true, message: 'import activities by type only' },
+            {
+              group: ['node:*', 'fs', 'path', 'os', 'crypto', 'child_process', 'http', 'https', 'net'],
+              message: 'no Node built-ins in deterministic code',
+            },
+            {
+              group: ['**/activities', '**/activities/*'],
+              allowTypeImports: true,
+              message: 'import activities by type only',
+            },
           ],
         },
       ],

@@ -18,11 +18,19 @@ export interface ActivityDeps {
 export function createActivities(deps: ActivityDeps) {
   const { config } = deps;
   const octokit = config.github.token ? createOctokit(config.github.token, config.github.apiUrl) : null;
-  const github = createGitHubActivities({ octokit, issuesRepo: config.github.issuesRepo, dryRunStore: fileDryRunStore(join(config.stateDir, 'dry-run')) });
+  const github = createGitHubActivities({
+    octokit,
+    issuesRepo: config.github.issuesRepo,
+    dryRunStore: fileDryRunStore(join(config.stateDir, 'dry-run')),
+  });
   const kube = deps.kube === undefined ? kubeClientsFromEnv(config.kubeconfig) : deps.kube;
   return {
     ...github,
-    ...createContextActivities({ stateDir: config.stateDir, kube, ...(deps.logWindow ? { logWindow: deps.logWindow } : {}) }),
+    ...createContextActivities({
+      stateDir: config.stateDir,
+      kube,
+      ...(deps.logWindow ? { logWindow: deps.logWindow } : {}),
+    }),
     ...createNotifyActivities({ webhookUrl: config.discordWebhookUrl }),
     ...createRemediationActivities({ github, kube }),
   };

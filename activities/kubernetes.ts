@@ -8,10 +8,17 @@ export interface KubeClients {
 }
 
 /** Null when there is no cluster to talk to (local dev without a kubeconfig). */
-export function kubeClientsFromEnv(kubeconfig: string | undefined, env: NodeJS.ProcessEnv = process.env): KubeClients | null {
+export function kubeClientsFromEnv(
+  kubeconfig: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): KubeClients | null {
   const kc = new KubeConfig();
   if (kubeconfig) kc.loadFromFile(kubeconfig);
   else if (env.KUBERNETES_SERVICE_HOST) kc.loadFromCluster();
   else return null;
-  return { core: kc.makeApiClient(CoreV1Api), custom: kc.makeApiClient(CustomObjectsApi), apps: kc.makeApiClient(AppsV1Api) };
+  return {
+    core: kc.makeApiClient(CoreV1Api),
+    custom: kc.makeApiClient(CustomObjectsApi),
+    apps: kc.makeApiClient(AppsV1Api),
+  };
 }

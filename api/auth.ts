@@ -17,6 +17,9 @@ export function requireToken(token: string | undefined) {
     await reply
       .code(401)
       .header('www-authenticate', 'Bearer realm="healer"')
-      .send({ error: 'unauthorized', message: 'a valid bearer token is required (Authorization: Bearer <HEALER_API_TOKEN>)' });
+      .send({
+        error: 'unauthorized',
+        message: 'a valid bearer token is required (Authorization: Bearer <HEALER_API_TOKEN>)',
+      });
   };
 }

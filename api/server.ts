@@ -43,29 +43,48 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const metrics = deps.metrics ?? healerMetrics('api');
   instrumentFastify(app, metrics);
 
-  app.setErrorHandler(async (error: Error & { statusCode?: number; validation?: unknown; code?: string }, request, reply) => {
-    if (error instanceof HttpError) {
-      return reply.code(error.statusCode).send({ error: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) });
-    }
-    if (error instanceof PayloadError) return reply.code(400).send({ error: 'invalid_payload', message: error.message, field: error.field });
-    if (error.validation) return reply.code(400).send({ error: 'invalid_request', message: error.message });
-    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
-      return reply.code(error.statusCode).send({ error: error.code ?? 'bad_request', message: error.message });
-    }
-    request.log.error({ err: error }, 'request failed');
-    return reply.code(500).send({ error: 'internal', message: 'internal error; see the API log' });
-  });
+  app.setErrorHandler(
+    async (error: Error & { statusCode?: number; validation?: unknown; code?: string }, request, reply) => {
+      if (error instanceof HttpError) {
+        return reply
+          .code(error.statusCode)
+          .send({ error: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) });
+      }
+      if (error instanceof PayloadError)
+        return reply.code(400).send({ error: 'invalid_payload', message: error.message, field: error.field });
+      if (error.validation) return reply.code(400).send({ error: 'invalid_request', message: error.message });
+      if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+        return reply.code(error.statusCode).send({ error: error.code ?? 'bad_request', message: error.message });
+      }
+      request.log.error({ err: error }, 'request failed');
+      return reply.code(500).send({ error: 'internal', message: 'internal error; see the API log' });
+    },
+  );
 
   app.get('/health', async (_request, reply) => {
     try {
       await deps.client.connection.workflowService.describeNamespace({ namespace: config.temporal.namespace });
-      return { status: 'ok', temporal: { address: config.temporal.address, namespace: config.temporal.namespace, reachable: true } };
+      return {
+        status: 'ok',
+        temporal: { address: config.temporal.address, namespace: config.temporal.namespace, reachable: true },
+      };
     } catch (error) {
-      return reply.code(503).send({ status: 'degraded', temporal: { address: config.temporal.address, reachable: false, error: (error as Error).message } });
+      return reply
+        .code(503)
+        .send({
+          status: 'degraded',
+          temporal: { address: config.temporal.address, reachable: false, error: (error as Error).message },
+        });
     }
   });
 
-  await healthApiRoutes(app, { client: deps.client, logDir: config.logPath, dailyBudgetUsd: config.dailyBudgetUsd, healthWorkflowId: config.modelGateway.healthWorkflowId, budgetWorkflowPrefix: config.modelGateway.budgetWorkflowPrefix });
+  await healthApiRoutes(app, {
+    client: deps.client,
+    logDir: config.logPath,
+    dailyBudgetUsd: config.dailyBudgetUsd,
+    healthWorkflowId: config.modelGateway.healthWorkflowId,
+    budgetWorkflowPrefix: config.modelGateway.budgetWorkflowPrefix,
+  });
 
   app.post('/api/v1/session/start', { preHandler: guard }, async (request, reply) => {
     const input = normaliseSessionPayload(request.body);
@@ -73,8 +92,10 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     return reply.code(201).send({ playId: input.playId, status: 'active', ...started });
   });
 
-  app.get<{ Params: { play_id: string } }>('/api/v1/session/:play_id', { schema: { params: playIdParam } }, async (request) =>
-    sessions.get(request.params.play_id),
+  app.get<{ Params: { play_id: string } }>(
+    '/api/v1/session/:play_id',
+    { schema: { params: playIdParam } },
+    async (request) => sessions.get(request.params.play_id),
   );
 
   app.get('/api/v1/sessions', async () => {
@@ -95,14 +116,20 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
         params: playIdParam,
         body: {
           type: ['object', 'null'],
-          properties: { status: { type: 'string', enum: ['completed', 'failed', 'cancelled'] }, reason: { type: 'string', maxLength: 2000 } },
+          properties: {
+            status: { type: 'string', enum: ['completed', 'failed', 'cancelled'] },
+            reason: { type: 'string', maxLength: 2000 },
+          },
           additionalProperties: false,
         },
       },
     },
     async (request, reply) => {
       const body = request.body ?? {};
-      await sessions.end(request.params.play_id, body as { status?: 'completed' | 'failed' | 'cancelled'; reason?: string });
+      await sessions.end(
+        request.params.play_id,
+        body as { status?: 'completed' | 'failed' | 'cancelled'; reason?: string },
+      );
       return reply.code(202).send({ playId: request.params.play_id, status: 'ending' });
     },
   );
@@ -110,13 +137,19 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   // One log push and one set of incident decisions serve both the HTTP routes and MCP.
   const pushLogs = createPushLogs(deps.client, { taskQueue: sessions.taskQueue });
   const decisions = createIncidentDecisions(deps.client);
-  const mcpExtras = deps.mcp ?? { pushLogs, ...decisions, watchdogState: createWatchdogReader(deps.client, config.namespace) };
+  const mcpExtras = deps.mcp ?? {
+    pushLogs,
+    ...decisions,
+    watchdogState: createWatchdogReader(deps.client, config.namespace),
+  };
   registerLogRoutes(app, { sessions, pushLogs, guard });
   registerIncidentRoutes(app, { client: deps.client, decisions, guard });
 
   await app.register(watchdogRoutes, { client: deps.client, namespace: config.namespace });
 
-  app.get('/metrics', async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
+  app.get('/metrics', async (_request, reply) =>
+    reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
+  );
 
   registerMcpRoute(
     app,
@@ -142,7 +175,9 @@ export async function startApi(config: HealerConfig): Promise<RunningApi> {
       preflightWindowMs: config.preflightWindowMs,
       maxOpenIncidents: config.maxOpenIncidents,
       evidenceIntervalMs: config.evidenceIntervalMs,
-      ...(config.ctoConfig.remediation ? { remediationDefaults: config.ctoConfig.remediation as Record<string, unknown> } : {}),
+      ...(config.ctoConfig.remediation
+        ? { remediationDefaults: config.ctoConfig.remediation as Record<string, unknown> }
+        : {}),
     },
     ...(config.temporal.uiUrl ? { ui: { url: config.temporal.uiUrl, namespace: config.temporal.namespace } } : {}),
   });

@@ -14,15 +14,27 @@ export interface ApiClientOptions {
   token?: string;
 }
 
-export async function apiRequest<T>(opts: ApiClientOptions, method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+export async function apiRequest<T>(
+  opts: ApiClientOptions,
+  method: 'GET' | 'POST',
+  path: string,
+  body?: unknown,
+): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   let response: Response;
   try {
-    response = await fetch(`${opts.baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    response = await fetch(`${opts.baseUrl}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
   } catch (error) {
-    throw new ApiError(0, `cannot reach the Healer API at ${opts.baseUrl} (${(error as Error).cause ?? (error as Error).message}); is \`healer api\` or \`healer dev\` running?`);
+    throw new ApiError(
+      0,
+      `cannot reach the Healer API at ${opts.baseUrl} (${(error as Error).cause ?? (error as Error).message}); is \`healer api\` or \`healer dev\` running?`,
+    );
   }
   const text = await response.text();
   let parsed: unknown = undefined;

@@ -28,10 +28,14 @@ export async function runAuditCommand(argv: string[], io: CommandIo): Promise<nu
   }
   const verdict = verifyChain(text.split('\n'), sha256Hex);
   if (verdict.ok) {
-    io.stdout.write(`audit log ${path}: ok, ${verdict.entries} entries, chain intact (last hash ${verdict.lastHash.slice(0, 12)}…)\n`);
+    io.stdout.write(
+      `audit log ${path}: ok, ${verdict.entries} entries, chain intact (last hash ${verdict.lastHash.slice(0, 12)}…)\n`,
+    );
     return 0;
   }
   const which = verdict.seq !== undefined ? `entry ${verdict.seq} (line ${verdict.line})` : `line ${verdict.line}`;
-  io.stdout.write(`audit log ${path}: BROKEN at ${which}: ${verdict.reason}; ${verdict.entries} entries before it are intact\n`);
+  io.stdout.write(
+    `audit log ${path}: BROKEN at ${which}: ${verdict.reason}; ${verdict.entries} entries before it are intact\n`,
+  );
   return 1;
 }

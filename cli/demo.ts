@@ -10,7 +10,11 @@ import type { CliIo } from './io';
 import { renderView } from './session';
 
 /** Waits until the pushed detections are counted and every incident has left its first steps. */
-async function settled(api: { baseUrl: string; token?: string }, playId: string, detections: number): Promise<SessionView> {
+async function settled(
+  api: { baseUrl: string; token?: string },
+  playId: string,
+  detections: number,
+): Promise<SessionView> {
   const deadline = Date.now() + 30_000;
   let view = await apiRequest<SessionView>(api, 'GET', `/api/v1/session/${playId}`);
   while (Date.now() < deadline) {
@@ -27,13 +31,21 @@ export async function runDemo(config: HealerConfig, io: CliIo, opts: { exit: boo
   const stack = await startDevStack(config, log);
   const api = { baseUrl: stack.apiUrl, token: config.api.token };
   try {
-    const payload = JSON.parse(readFileSync(join(projectRoot(), 'examples', 'session.json'), 'utf8')) as Record<string, unknown>;
+    const payload = JSON.parse(readFileSync(join(projectRoot(), 'examples', 'session.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
     // A fresh play id per run, so the demo can be run again while an earlier demo session is active.
     const playId = `demo-${new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14)}`;
     await apiRequest(api, 'POST', '/api/v1/session/start', { ...payload, play_id: playId });
     // Feed the session an agent's log, as the scanner would, and watch it heal (dry run, built-in evaluator).
-    const lines = readFileSync(join(projectRoot(), 'examples', 'agent.log'), 'utf8').split('\n').filter(Boolean);
-    const pushed = await apiRequest<{ detections: number }>(api, 'POST', `/api/v1/session/${playId}/logs`, { lines, labels: { agent: 'rex', task_id: '1', pod: 'rex-task-1' } });
+    const lines = readFileSync(join(projectRoot(), 'examples', 'agent.log'), 'utf8')
+      .split('\n')
+      .filter(Boolean);
+    const pushed = await apiRequest<{ detections: number }>(api, 'POST', `/api/v1/session/${playId}/logs`, {
+      lines,
+      labels: { agent: 'rex', task_id: '1', pod: 'rex-task-1' },
+    });
     const view = await settled(api, playId, pushed.detections);
     const sessionUrl = `${stack.uiUrl}/namespaces/${config.temporal.namespace}/workflows/play-${playId}`;
     io.stdout.write(

@@ -50,20 +50,37 @@ export async function startDevStack(config: HealerConfig, log: (line: string) =>
   let server: DevServer | undefined;
   let uiUrl = config.temporal.uiUrl;
   if (!(await temporalAnswers(address))) {
-    const [host, port] = [address.slice(0, address.lastIndexOf(':')), Number(address.slice(address.lastIndexOf(':') + 1))];
-    if (!['127.0.0.1', 'localhost', '0.0.0.0'].includes(host)) throw new Error(`nothing answers at TEMPORAL_ADDRESS=${address} and it is not local: start that server first`);
+    const [host, port] = [
+      address.slice(0, address.lastIndexOf(':')),
+      Number(address.slice(address.lastIndexOf(':') + 1)),
+    ];
+    if (!['127.0.0.1', 'localhost', '0.0.0.0'].includes(host))
+      throw new Error(`nothing answers at TEMPORAL_ADDRESS=${address} and it is not local: start that server first`);
     log(`starting a Temporal dev server on ${address} (state in ${join(config.stateDir, 'temporal.db')})`);
-    server = await startDevServer({ ip: host === 'localhost' ? '127.0.0.1' : host, port, uiPort: port + 1000, dbFile: join(config.stateDir, 'temporal.db'), logFile: join(config.stateDir, 'temporal.log'), log });
+    server = await startDevServer({
+      ip: host === 'localhost' ? '127.0.0.1' : host,
+      port,
+      uiPort: port + 1000,
+      dbFile: join(config.stateDir, 'temporal.db'),
+      logFile: join(config.stateDir, 'temporal.log'),
+      log,
+    });
     uiUrl = server.uiUrl;
   }
   uiUrl ??= `http://${address.slice(0, address.lastIndexOf(':'))}:${Number(address.slice(address.lastIndexOf(':') + 1)) + 1000}`;
 
   const supervisor = new Supervisor(log);
   const supervisorUrl = await supervisor.listen(Number(process.env.HEALER_SUPERVISOR_PORT ?? 0));
-  const env = { TEMPORAL_ADDRESS: address, TEMPORAL_UI_URL: uiUrl, HEALER_SUPERVISOR_URL: supervisorUrl, HEALER_STATE_DIR: config.stateDir };
+  const env = {
+    TEMPORAL_ADDRESS: address,
+    TEMPORAL_UI_URL: uiUrl,
+    HEALER_SUPERVISOR_URL: supervisorUrl,
+    HEALER_STATE_DIR: config.stateDir,
+  };
   const bin = join(projectRoot(), 'bin', 'healer.js');
   const logDir = join(config.stateDir, 'logs');
-  for (const name of DEV_COMPONENTS) supervisor.start({ name, command: process.execPath, args: [bin, name], env, logFile: join(logDir, `${name}.log`) });
+  for (const name of DEV_COMPONENTS)
+    supervisor.start({ name, command: process.execPath, args: [bin, name], env, logFile: join(logDir, `${name}.log`) });
   log(`component logs: ${logDir}/<component>.log`);
 
   const apiUrl = `http://${config.api.host}:${config.api.port}`;

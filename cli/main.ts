@@ -54,7 +54,10 @@ HEALER_SCANNER_POD_LOGS=false); HEALER_LOG_FILE (a path, or - for stdin) with HE
 
 type Command = (argv: string[], io: CliIo) => Promise<number>;
 
-const withConfig = (fn: (config: HealerConfig, argv: string[], io: CliIo) => Promise<number>): Command => (argv, io) => fn(loadConfig(), argv, io);
+const withConfig =
+  (fn: (config: HealerConfig, argv: string[], io: CliIo) => Promise<number>): Command =>
+  (argv, io) =>
+    fn(loadConfig(), argv, io);
 
 function expectNoArgs(name: string, argv: string[], io: CliIo, help: string): boolean {
   if (argv.includes('--help') || argv.includes('-h')) {
@@ -69,18 +72,36 @@ const commands: Record<string, Command> = {
   dev: withConfig(async (config, argv, io) => {
     if (expectNoArgs('dev', argv, io, 'Usage: healer dev\n\nStarts the local stack and runs until Ctrl-C.')) return 0;
     const stack = await startDevStack(config, (line) => io.stderr.write(`${line}\n`));
-    io.stdout.write(`Healer is running.\n  API:          ${stack.apiUrl}\n  Temporal UI:  ${stack.uiUrl}\n  Temporal:     ${stack.temporalAddress}\n  Supervisor:   ${stack.supervisorUrl}\nPress Ctrl-C to stop.\n`);
+    io.stdout.write(
+      `Healer is running.\n  API:          ${stack.apiUrl}\n  Temporal UI:  ${stack.uiUrl}\n  Temporal:     ${stack.temporalAddress}\n  Supervisor:   ${stack.supervisorUrl}\nPress Ctrl-C to stop.\n`,
+    );
     await untilSignal();
     await stack.stop();
     return 0;
   }),
   demo: withConfig(async (config, argv, io) => {
     const exit = argv.includes('--exit');
-    if (expectNoArgs('demo', argv.filter((a) => a !== '--exit'), io, 'Usage: healer demo [--exit]\n\n--exit  stop after showing the session (default: run until Ctrl-C)')) return 0;
+    if (
+      expectNoArgs(
+        'demo',
+        argv.filter((a) => a !== '--exit'),
+        io,
+        'Usage: healer demo [--exit]\n\n--exit  stop after showing the session (default: run until Ctrl-C)',
+      )
+    )
+      return 0;
     return runDemo(config, io, { exit });
   }),
   worker: withConfig(async (config, argv, io) => {
-    if (expectNoArgs('worker', argv, io, 'Usage: healer worker\n\nPolls task queue "healer"; stops gracefully on SIGINT/SIGTERM.')) return 0;
+    if (
+      expectNoArgs(
+        'worker',
+        argv,
+        io,
+        'Usage: healer worker\n\nPolls task queue "healer"; stops gracefully on SIGINT/SIGTERM.',
+      )
+    )
+      return 0;
     installTemporalMetrics(config);
     const running = await startMainWorker(config);
     const metrics = await serveComponentMetrics(config, 'worker', () => running.worker.getState() === 'RUNNING');
@@ -92,19 +113,30 @@ const commands: Record<string, Command> = {
     return 0;
   }),
   'llm-worker': withConfig(async (config, argv, io) => {
-    if (expectNoArgs('llm-worker', argv, io, 'Usage: healer llm-worker\n\nServes model calls on task queue "healer-llm" under HEALER_LLM_RATE_PER_SECOND.')) return 0;
+    if (
+      expectNoArgs(
+        'llm-worker',
+        argv,
+        io,
+        'Usage: healer llm-worker\n\nServes model calls on task queue "healer-llm" under HEALER_LLM_RATE_PER_SECOND.',
+      )
+    )
+      return 0;
     installTemporalMetrics(config);
     const running = await startLlmWorker(config);
     const metrics = await serveComponentMetrics(config, 'llm-worker', () => running.worker.getState() === 'RUNNING');
     const heartbeat = await startComponentHeartbeat(config, 'llm-worker');
-    io.stderr.write(`model gateway worker polling "healer-llm" on ${config.temporal.address}${config.gemini.apiKey ? '' : ' (no GEMINI_API_KEY: the rule-based evaluator serves)'}\n`);
+    io.stderr.write(
+      `model gateway worker polling "healer-llm" on ${config.temporal.address}${config.gemini.apiKey ? '' : ' (no GEMINI_API_KEY: the rule-based evaluator serves)'}\n`,
+    );
     await running.done;
     await heartbeat.stop();
     await metrics.close();
     return 0;
   }),
   api: withConfig(async (config, argv, io) => {
-    if (expectNoArgs('api', argv, io, 'Usage: healer api\n\nServes the HTTP API on HEALER_API_HOST:HEALER_PORT.')) return 0;
+    if (expectNoArgs('api', argv, io, 'Usage: healer api\n\nServes the HTTP API on HEALER_API_HOST:HEALER_PORT.'))
+      return 0;
     const api = await startApi(config);
     io.stderr.write(`API listening on ${api.url}\n`);
     await untilSignal();
@@ -112,11 +144,21 @@ const commands: Record<string, Command> = {
     return 0;
   }),
   watchdog: withConfig(async (config, argv, io) => {
-    if (expectNoArgs('watchdog', argv, io, `Usage: healer watchdog\n\nRuns the watchdog's own worker (task queue "healer-watchdog") and the watchdog-<namespace> workflow:\nheartbeats, recovery playbooks from playbooks/, bounded restarts, the audit log.`)) return 0;
+    if (
+      expectNoArgs(
+        'watchdog',
+        argv,
+        io,
+        `Usage: healer watchdog\n\nRuns the watchdog's own worker (task queue "healer-watchdog") and the watchdog-<namespace> workflow:\nheartbeats, recovery playbooks from playbooks/, bounded restarts, the audit log.`,
+      )
+    )
+      return 0;
     installTemporalMetrics(config);
     const running = await runWatchdogWorker(watchdogOptionsFromConfig(config));
     const metrics = await serveComponentMetrics(config, 'watchdog', () => true);
-    io.stderr.write(`watchdog for namespace ${config.namespace} polling "healer-watchdog" on ${config.temporal.address}\n`);
+    io.stderr.write(
+      `watchdog for namespace ${config.namespace} polling "healer-watchdog" on ${config.temporal.address}\n`,
+    );
     await running.done;
     await metrics.close();
     return 0;
@@ -128,8 +170,14 @@ const commands: Record<string, Command> = {
     const heartbeat = await startComponentHeartbeat(config, 'scanner');
     const metrics = await serveComponentMetrics(config, 'scanner', () => true);
     try {
-      const stats = await runScannerFromEnv({ HEALER_SCANNER_STATE_DIR: join(config.stateDir, 'scanner'), HEALER_SCANNER_NAMESPACE: config.namespace, ...process.env });
-      io.stderr.write(`scanner stopped: ${stats.lines} lines, ${stats.detections} detections, ${stats.batches} batches\n`);
+      const stats = await runScannerFromEnv({
+        HEALER_SCANNER_STATE_DIR: join(config.stateDir, 'scanner'),
+        HEALER_SCANNER_NAMESPACE: config.namespace,
+        ...process.env,
+      });
+      io.stderr.write(
+        `scanner stopped: ${stats.lines} lines, ${stats.detections} detections, ${stats.batches} batches\n`,
+      );
     } finally {
       await heartbeat.stop();
       await metrics.close();
@@ -143,7 +191,10 @@ const commands: Record<string, Command> = {
   }),
   session: async (argv, io) => {
     const config = loadConfig();
-    return runSessionCommand(argv, io, { baseUrl: process.env.HEALER_API_URL?.replace(/\/+$/, '') ?? config.api.publicUrl, token: config.api.token });
+    return runSessionCommand(argv, io, {
+      baseUrl: process.env.HEALER_API_URL?.replace(/\/+$/, '') ?? config.api.publicUrl,
+      token: config.api.token,
+    });
   },
 };
 
@@ -159,7 +210,9 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     return await command(rest, io);
   } catch (error) {
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      io.stderr.write(`healer: ${(error as Error).message}\nRun \`healer ${command ? `${name} ` : ''}--help\` for usage.\n`);
+      io.stderr.write(
+        `healer: ${(error as Error).message}\nRun \`healer ${command ? `${name} ` : ''}--help\` for usage.\n`,
+      );
       return 2;
     }
     if (error instanceof ConfigError) {

@@ -70,7 +70,14 @@ function toJson(d: Detection): string {
 
 function table(rows: Detection[]): string {
   const header = ['LINE', 'CODE', 'SEVERITY', 'PRIO', 'PATTERN', 'TEXT'];
-  const cells = rows.map((d) => [String(d.lineNumber ?? ''), d.code, d.severity, d.priority, d.patternId, truncate(d.line, 100)]);
+  const cells = rows.map((d) => [
+    String(d.lineNumber ?? ''),
+    d.code,
+    d.severity,
+    d.priority,
+    d.patternId,
+    truncate(d.line, 100),
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => (i === 5 ? 0 : c[i].length))));
   const fmt = (c: string[]): string => c.map((v, i) => (i === 5 ? v : v.padEnd(widths[i]))).join('  ');
   return [fmt(header), ...cells.map(fmt)].join('\n');
@@ -120,7 +127,12 @@ export async function runScanCommand(argv: string[], io: CliIo): Promise<number>
     return result.detections > 0 ? 1 : 0;
   } catch (error) {
     const e = error as NodeJS.ErrnoException;
-    const message = e.code === 'ENOENT' ? `${target}: no such file` : e.code === 'EACCES' ? `${target}: permission denied` : e.message;
+    const message =
+      e.code === 'ENOENT'
+        ? `${target}: no such file`
+        : e.code === 'EACCES'
+          ? `${target}: permission denied`
+          : e.message;
     io.stderr.write(`healer scan: ${message}\n`);
     return 2;
   }

@@ -24,11 +24,16 @@ export function renderView(v: SessionView): string {
   ];
   for (const a of v.agents) {
     const c = a.checklist;
-    lines.push(`  agent ${a.name}: prompts ${c.prompts}, config ${c.config}, MCP tools ${c.mcpTools}, tools-server ${c.toolsServer}${a.missingTools?.length ? `; missing ${a.missingTools.join(', ')}` : ''}`);
+    lines.push(
+      `  agent ${a.name}: prompts ${c.prompts}, config ${c.config}, MCP tools ${c.mcpTools}, tools-server ${c.toolsServer}${a.missingTools?.length ? `; missing ${a.missingTools.join(', ')}` : ''}`,
+    );
   }
   for (const i of v.incidents) {
-    const ref = (r?: { number?: number; url?: string; title: string; dryRun: boolean }) => (r ? (r.dryRun ? `(dry run) ${r.title}` : `#${r.number} ${r.url ?? ''}`) : '—');
-    lines.push(`  incident ${i.id}: ${i.code} ${i.severity} ×${i.occurrences} [${i.status}, step ${i.step}] issue ${ref(i.issue)} PR ${ref(i.pr)}`);
+    const ref = (r?: { number?: number; url?: string; title: string; dryRun: boolean }) =>
+      r ? (r.dryRun ? `(dry run) ${r.title}` : `#${r.number} ${r.url ?? ''}`) : '—';
+    lines.push(
+      `  incident ${i.id}: ${i.code} ${i.severity} ×${i.occurrences} [${i.status}, step ${i.step}] issue ${ref(i.issue)} PR ${ref(i.pr)}`,
+    );
   }
   if (v.incidentsDeferred) lines.push(`  ${v.incidentsDeferred} detections past the open-incident cap`);
   return lines.join('\n');
@@ -36,10 +41,25 @@ export function renderView(v: SessionView): string {
 
 function renderList(items: SessionListItem[]): string {
   if (!items.length) return 'no sessions';
-  const rows = items.map((s) => [s.playId, s.status, s.repository ?? '', s.alertCodes.join(',') || '-', s.severity ?? '-', String(s.incidentCount), s.startedAt ?? '']);
+  const rows = items.map((s) => [
+    s.playId,
+    s.status,
+    s.repository ?? '',
+    s.alertCodes.join(',') || '-',
+    s.severity ?? '-',
+    String(s.incidentCount),
+    s.startedAt ?? '',
+  ]);
   const header = ['PLAY ID', 'STATUS', 'REPOSITORY', 'CODES', 'SEVERITY', 'INCIDENTS', 'STARTED'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  return [header, ...rows].map((r) => r.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd()).join('\n');
+  return [header, ...rows]
+    .map((r) =>
+      r
+        .map((cell, i) => cell.padEnd(widths[i]))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 export async function runSessionCommand(argv: string[], io: CliIo, api: ApiClientOptions): Promise<number> {
@@ -67,7 +87,8 @@ export async function runSessionCommand(argv: string[], io: CliIo, api: ApiClien
     io.stdout.write(`${SESSION_HELP}\n`);
     return 0;
   }
-  const print = (value: unknown, human: string) => io.stdout.write(`${values.json ? JSON.stringify(value, null, 2) : human}\n`);
+  const print = (value: unknown, human: string) =>
+    io.stdout.write(`${values.json ? JSON.stringify(value, null, 2) : human}\n`);
   const playIdArg = () => {
     if (positionals.length !== 1) throw new UsageError(`session ${sub} takes exactly one PLAY_ID`);
     return encodeURIComponent(positionals[0]);
@@ -83,16 +104,29 @@ export async function runSessionCommand(argv: string[], io: CliIo, api: ApiClien
           throw new UsageError(`--file ${values.file}: ${(error as Error).message}`);
         }
       } else if (values['play-id'] && values.repository) {
-        payload = { play_id: values['play-id'], repository: values.repository, ...(values.namespace ? { namespace: values.namespace } : {}) };
+        payload = {
+          play_id: values['play-id'],
+          repository: values.repository,
+          ...(values.namespace ? { namespace: values.namespace } : {}),
+        };
       } else {
         throw new UsageError('session start needs --file PAYLOAD.json, or --play-id and --repository');
       }
-      const started = await apiRequest<{ playId: string; workflowId: string }>(api, 'POST', '/api/v1/session/start', payload);
+      const started = await apiRequest<{ playId: string; workflowId: string }>(
+        api,
+        'POST',
+        '/api/v1/session/start',
+        payload,
+      );
       print(started, `started session ${started.playId} (workflow ${started.workflowId})`);
       return 0;
     }
     case 'list': {
-      const result = await apiRequest<{ count: number; sessions: SessionListItem[] }>(api, 'GET', values.active ? '/api/v1/sessions/active' : '/api/v1/sessions');
+      const result = await apiRequest<{ count: number; sessions: SessionListItem[] }>(
+        api,
+        'GET',
+        values.active ? '/api/v1/sessions/active' : '/api/v1/sessions',
+      );
       print(result, renderList(result.sessions));
       return 0;
     }
@@ -103,8 +137,12 @@ export async function runSessionCommand(argv: string[], io: CliIo, api: ApiClien
     }
     case 'end': {
       const id = playIdArg();
-      if (values.status && !['completed', 'failed', 'cancelled'].includes(values.status)) throw new UsageError('--status must be completed, failed or cancelled');
-      const body = { ...(values.reason ? { reason: values.reason } : {}), ...(values.status ? { status: values.status } : {}) };
+      if (values.status && !['completed', 'failed', 'cancelled'].includes(values.status))
+        throw new UsageError('--status must be completed, failed or cancelled');
+      const body = {
+        ...(values.reason ? { reason: values.reason } : {}),
+        ...(values.status ? { status: values.status } : {}),
+      };
       await apiRequest(api, 'POST', `/api/v1/session/${id}/end`, body);
       print({ playId: decodeURIComponent(id), status: 'ending' }, `ending session ${decodeURIComponent(id)}`);
       return 0;

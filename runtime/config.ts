@@ -91,7 +91,10 @@ function hostPort(env: Env, key: string, fallback: string): string {
 
 function optionalPorts(env: Env): HealerConfig['metrics'] {
   const port = str(env, 'HEALER_METRICS_PORT') === undefined ? undefined : int(env, 'HEALER_METRICS_PORT', 0, 0, 65535);
-  const temporalPort = str(env, 'HEALER_TEMPORAL_METRICS_PORT') === undefined ? undefined : int(env, 'HEALER_TEMPORAL_METRICS_PORT', 0, 0, 65535);
+  const temporalPort =
+    str(env, 'HEALER_TEMPORAL_METRICS_PORT') === undefined
+      ? undefined
+      : int(env, 'HEALER_TEMPORAL_METRICS_PORT', 0, 0, 65535);
   return { ...(port !== undefined ? { port } : {}), ...(temporalPort !== undefined ? { temporalPort } : {}) };
 }
 
@@ -107,7 +110,8 @@ function gatewayConfig(env: Env): ModelGatewayConfig {
 
 function k8sNamespace(env: Env): string {
   const raw = str(env, 'HEALER_NAMESPACE') ?? DEFAULT_K8S_NAMESPACE;
-  if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(raw)) throw new ConfigError('HEALER_NAMESPACE', 'a Kubernetes namespace name', raw);
+  if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(raw))
+    throw new ConfigError('HEALER_NAMESPACE', 'a Kubernetes namespace name', raw);
   return raw;
 }
 
@@ -124,9 +128,13 @@ function loadCtoConfig(path: string | undefined, explicit: boolean): Record<stri
   } catch (error) {
     throw new ConfigError('CTO_CONFIG', `valid JSON in ${path} (${(error as Error).message})`);
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new ConfigError('CTO_CONFIG', `a JSON object in ${path}`);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new ConfigError('CTO_CONFIG', `a JSON object in ${path}`);
   const remediation = (parsed as Record<string, unknown>).remediation;
-  if (remediation !== undefined && (typeof remediation !== 'object' || remediation === null || Array.isArray(remediation))) {
+  if (
+    remediation !== undefined &&
+    (typeof remediation !== 'object' || remediation === null || Array.isArray(remediation))
+  ) {
     throw new ConfigError('CTO_CONFIG remediation', 'an object');
   }
   return parsed as Record<string, unknown>;
@@ -138,13 +146,23 @@ export function loadConfig(env: Env = process.env): HealerConfig {
   const logLevel = (str(env, 'HEALER_LOG_LEVEL') ?? 'info') as HealerConfig['logLevel'];
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError('HEALER_LOG_LEVEL', LOG_LEVELS.join(' | '), logLevel);
   const issuesRepo = str(env, 'HEALER_ISSUES_REPO');
-  if (issuesRepo && !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(issuesRepo)) throw new ConfigError('HEALER_ISSUES_REPO', '"owner/name"', issuesRepo);
+  if (issuesRepo && !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(issuesRepo))
+    throw new ConfigError('HEALER_ISSUES_REPO', '"owner/name"', issuesRepo);
   const ctoConfigPath = str(env, 'CTO_CONFIG');
   const dir = str(env, 'HEALER_STATE_DIR') ?? stateDir();
   const githubToken = str(env, 'GITHUB_TOKEN');
   return {
-    temporal: { address: hostPort(env, 'TEMPORAL_ADDRESS', '127.0.0.1:7233'), namespace: str(env, 'TEMPORAL_NAMESPACE') ?? 'default', uiUrl: url(env, 'TEMPORAL_UI_URL') },
-    api: { host, port, token: str(env, 'HEALER_API_TOKEN'), publicUrl: url(env, 'HEALER_API_URL') ?? `http://${host}:${port}` },
+    temporal: {
+      address: hostPort(env, 'TEMPORAL_ADDRESS', '127.0.0.1:7233'),
+      namespace: str(env, 'TEMPORAL_NAMESPACE') ?? 'default',
+      uiUrl: url(env, 'TEMPORAL_UI_URL'),
+    },
+    api: {
+      host,
+      port,
+      token: str(env, 'HEALER_API_TOKEN'),
+      publicUrl: url(env, 'HEALER_API_URL') ?? `http://${host}:${port}`,
+    },
     namespace: k8sNamespace(env),
     stateDir: dir,
     logLevel,
@@ -153,7 +171,10 @@ export function loadConfig(env: Env = process.env): HealerConfig {
     gemini: {
       apiKey: str(env, 'GEMINI_API_KEY'),
       baseUrl: url(env, 'GEMINI_BASE_URL'),
-      fallbackModels: str(env, 'HEALER_FALLBACK_MODELS')?.split(',').map((m) => m.trim()).filter(Boolean),
+      fallbackModels: str(env, 'HEALER_FALLBACK_MODELS')
+        ?.split(',')
+        .map((m) => m.trim())
+        .filter(Boolean),
     },
     logPath: str(env, 'HEALER_LOG_PATH') ?? resolve(dir, 'logs'),
     dailyBudgetUsd: num(env, 'HEALER_DAILY_BUDGET_USD', 1, 0),

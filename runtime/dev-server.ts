@@ -43,7 +43,11 @@ export interface DevServer {
 
 export const DEFAULT_SQLITE_PRAGMAS: Readonly<Record<string, string>> = { journal_mode: 'wal', synchronous: 'normal' };
 
-const pragmaArgs = (opts: DevServerOptions): string[] => Object.entries(opts.sqlitePragmas ?? DEFAULT_SQLITE_PRAGMAS).flatMap(([name, value]) => ['--sqlite-pragma', `${name}=${value}`]);
+const pragmaArgs = (opts: DevServerOptions): string[] =>
+  Object.entries(opts.sqlitePragmas ?? DEFAULT_SQLITE_PRAGMAS).flatMap(([name, value]) => [
+    '--sqlite-pragma',
+    `${name}=${value}`,
+  ]);
 
 export function devServerArgs(opts: DevServerOptions): string[] {
   const ip = opts.ip ?? '127.0.0.1';
@@ -53,12 +57,18 @@ export function devServerArgs(opts: DevServerOptions): string[] {
   else args.push('--ui-port', String(opts.uiPort ?? 8233));
   for (const [name, type] of Object.entries(SEARCH_ATTRIBUTE_TYPES)) args.push('--search-attribute', `${name}=${type}`);
   args.push(...pragmaArgs(opts));
-  for (const [key, value] of Object.entries(opts.dynamicConfig ?? {})) args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
+  for (const [key, value] of Object.entries(opts.dynamicConfig ?? {}))
+    args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
   return args;
 }
 
 /** Resolves once the frontend answers and the namespace exists. */
-export async function waitForServer(address: string, namespace: string, timeoutMs: number, exited?: () => string | undefined): Promise<void> {
+export async function waitForServer(
+  address: string,
+  namespace: string,
+  timeoutMs: number,
+  exited?: () => string | undefined,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
@@ -77,7 +87,9 @@ export async function waitForServer(address: string, namespace: string, timeoutM
       await new Promise((r) => setTimeout(r, 250));
     }
   }
-  throw new Error(`Temporal dev server at ${address} not ready after ${timeoutMs} ms: ${(lastError as Error)?.message}`);
+  throw new Error(
+    `Temporal dev server at ${address} not ready after ${timeoutMs} ms: ${(lastError as Error)?.message}`,
+  );
 }
 
 /** SIGTERM, then SIGKILL after the grace period; with `crash`, SIGKILL at once. */
@@ -118,7 +130,12 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
 }
 
 /** No binary and no Go: let the SDK download its dev server (needs internet access). */
-async function startWithSdkDownload(opts: DevServerOptions, namespace: string, address: string, uiUrl?: string): Promise<DevServer> {
+async function startWithSdkDownload(
+  opts: DevServerOptions,
+  namespace: string,
+  address: string,
+  uiUrl?: string,
+): Promise<DevServer> {
   opts.log?.('no temporal binary and no Go: falling back to the SDK-downloaded dev server');
   const { TestWorkflowEnvironment } = await import('@temporalio/testing');
   const env = await TestWorkflowEnvironment.createLocal({
@@ -130,7 +147,13 @@ async function startWithSdkDownload(opts: DevServerOptions, namespace: string, a
       ui: !opts.headless,
       uiPort: opts.uiPort,
       searchAttributes: Object.values(searchAttributes),
-      extraArgs: [...pragmaArgs(opts), ...Object.entries(opts.dynamicConfig ?? {}).flatMap(([k, v]) => ['--dynamic-config-value', `${k}=${JSON.stringify(v)}`])],
+      extraArgs: [
+        ...pragmaArgs(opts),
+        ...Object.entries(opts.dynamicConfig ?? {}).flatMap(([k, v]) => [
+          '--dynamic-config-value',
+          `${k}=${JSON.stringify(v)}`,
+        ]),
+      ],
     },
   });
   return { address, uiUrl, namespace, kind: 'sdk-download', stop: () => env.teardown() };

@@ -33,7 +33,9 @@ export interface HeartbeatSender {
 export function startHeartbeat(options: HeartbeatOptions): HeartbeatSender {
   const instanceId = options.instanceId ?? `${options.component}-${randomUUID().slice(0, 8)}`;
   const workflowId = watchdogWorkflowId(options.namespace);
-  const onError = options.onError ?? ((error: unknown) => console.warn(`heartbeat from ${options.component} failed: ${(error as Error).message}`));
+  const onError =
+    options.onError ??
+    ((error: unknown) => console.warn(`heartbeat from ${options.component} failed: ${(error as Error).message}`));
   let stopped = false;
   let inFlight: Promise<void> = Promise.resolve();
 

@@ -52,14 +52,53 @@ export function createMetrics(opts: MetricsOptions = {}): HealerMetrics {
   const registers = [registry];
   return {
     registry,
-    linesScanned: new Counter({ name: 'healer_lines_scanned_total', help: 'Log lines scanned for failures, by source.', labelNames: ['source'], registers }),
-    detections: new Counter({ name: 'healer_detections_total', help: 'Detections matched, by catalog code.', labelNames: ['code'], registers }),
-    signalsSent: new Counter({ name: 'healer_signals_sent_total', help: 'Signals sent to Healer workflows, by signal name.', labelNames: ['signal'], registers }),
-    incidents: new Counter({ name: 'healer_incidents_total', help: 'Incidents by outcome (opened, resolved, escalated, rejected, failed).', labelNames: ['outcome'], registers }),
-    modelCalls: new Counter({ name: 'healer_model_calls_total', help: 'Model calls by model and outcome; failures are every outcome other than ok.', labelNames: ['model', 'outcome'], registers }),
-    modelBudgetSpentUsd: new Gauge({ name: 'healer_model_budget_spent_usd', help: 'Model spend in the current budget day, in US dollars.', registers }),
-    playbookRuns: new Counter({ name: 'healer_playbook_runs_total', help: 'Recovery playbook runs by playbook and outcome.', labelNames: ['playbook', 'outcome'], registers }),
-    httpRequests: new Counter({ name: 'healer_http_requests_total', help: 'HTTP requests by route template, method and status code.', labelNames: ['route', 'method', 'status'], registers }),
+    linesScanned: new Counter({
+      name: 'healer_lines_scanned_total',
+      help: 'Log lines scanned for failures, by source.',
+      labelNames: ['source'],
+      registers,
+    }),
+    detections: new Counter({
+      name: 'healer_detections_total',
+      help: 'Detections matched, by catalog code.',
+      labelNames: ['code'],
+      registers,
+    }),
+    signalsSent: new Counter({
+      name: 'healer_signals_sent_total',
+      help: 'Signals sent to Healer workflows, by signal name.',
+      labelNames: ['signal'],
+      registers,
+    }),
+    incidents: new Counter({
+      name: 'healer_incidents_total',
+      help: 'Incidents by outcome (opened, resolved, escalated, rejected, failed).',
+      labelNames: ['outcome'],
+      registers,
+    }),
+    modelCalls: new Counter({
+      name: 'healer_model_calls_total',
+      help: 'Model calls by model and outcome; failures are every outcome other than ok.',
+      labelNames: ['model', 'outcome'],
+      registers,
+    }),
+    modelBudgetSpentUsd: new Gauge({
+      name: 'healer_model_budget_spent_usd',
+      help: 'Model spend in the current budget day, in US dollars.',
+      registers,
+    }),
+    playbookRuns: new Counter({
+      name: 'healer_playbook_runs_total',
+      help: 'Recovery playbook runs by playbook and outcome.',
+      labelNames: ['playbook', 'outcome'],
+      registers,
+    }),
+    httpRequests: new Counter({
+      name: 'healer_http_requests_total',
+      help: 'HTTP requests by route template, method and status code.',
+      labelNames: ['route', 'method', 'status'],
+      registers,
+    }),
     httpRequestDuration: new Histogram({
       name: 'healer_http_request_duration_seconds',
       help: 'HTTP request duration by route template and method.',
@@ -100,7 +139,9 @@ export function instrumentFastify(app: FastifyInstance, metrics: HealerMetrics):
 
 /** telemetryOptions for Runtime.install: the Temporal core serves its Prometheus metrics on bindAddress. */
 export function temporalPrometheusTelemetry(bindAddress: string): TelemetryOptions {
-  return { metrics: { prometheus: { bindAddress, countersTotalSuffix: true, unitSuffix: true, useSecondsForDurations: true } } };
+  return {
+    metrics: { prometheus: { bindAddress, countersTotalSuffix: true, unitSuffix: true, useSecondsForDurations: true } },
+  };
 }
 
 export interface MetricsServerOptions {
@@ -139,7 +180,10 @@ export function serveMetrics(opts: MetricsServerOptions): Promise<MetricsServer>
     };
     if (req.method !== 'GET') return reply(405, 'text/plain', 'method not allowed\n');
     if (path === '/metrics') {
-      Promise.all([opts.registry.metrics(), opts.temporalMetricsUrl ? temporalText(opts.temporalMetricsUrl) : Promise.resolve('')]).then(
+      Promise.all([
+        opts.registry.metrics(),
+        opts.temporalMetricsUrl ? temporalText(opts.temporalMetricsUrl) : Promise.resolve(''),
+      ]).then(
         ([own, temporal]) => reply(200, opts.registry.contentType, temporal ? `${own}\n${temporal}` : own),
         (error: Error) => reply(500, 'text/plain', `metrics failed: ${error.message}\n`),
       );

@@ -78,7 +78,10 @@ export class Supervisor {
       const match = /^\/components(?:\/([^/]+)\/(restart|kill))?\/?$/.exec(req.url ?? '');
       if (!match) return send(404, { error: 'not_found', message: `no route ${req.method} ${req.url}` });
       const [, name, action] = match;
-      if (!name) return req.method === 'GET' ? send(200, { components: this.list() }) : send(405, { error: 'method_not_allowed' });
+      if (!name)
+        return req.method === 'GET'
+          ? send(200, { components: this.list() })
+          : send(405, { error: 'method_not_allowed' });
       if (req.method !== 'POST') return send(405, { error: 'method_not_allowed' });
       if (!this.components.has(name)) return send(404, { error: 'not_found', message: `no component ${name}` });
       (action === 'restart' ? this.restart(name) : this.kill(name)).then(

@@ -33,7 +33,8 @@ export const goAvailable = (): boolean => spawnSync('go', ['version'], { stdio: 
 
 /** Builds the CLI into .bin/ with `go install` (a few minutes the first time). Returns its path. */
 export function installTemporalBinary(log: (line: string) => void = console.error): string {
-  if (!goAvailable()) throw new Error('Go is not installed: cannot build the Temporal CLI (set TEMPORAL_CLI or install Go)');
+  if (!goAvailable())
+    throw new Error('Go is not installed: cannot build the Temporal CLI (set TEMPORAL_CLI or install Go)');
   mkdirSync(localBinDir(), { recursive: true });
   log(`building the Temporal CLI (${TEMPORAL_CLI_MODULE}) into ${localBinDir()} — a few minutes the first time`);
   const result = spawnSync('go', ['install', TEMPORAL_CLI_MODULE], {

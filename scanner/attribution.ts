@@ -1,6 +1,11 @@
 // Maps the labels of a line (Loki stream labels, pod labels, push labels) to the play session it belongs
 // to. Lines without a play id go to the platform session of their Kubernetes namespace: nothing is dropped.
-import { DEFAULT_K8S_NAMESPACE, PLATFORM_PLAY_ID_PREFIX, platformWorkflowId, sessionWorkflowId } from '../core/contract';
+import {
+  DEFAULT_K8S_NAMESPACE,
+  PLATFORM_PLAY_ID_PREFIX,
+  platformWorkflowId,
+  sessionWorkflowId,
+} from '../core/contract';
 import type { Labels } from './types';
 
 export interface AttributionConfig {
@@ -55,7 +60,12 @@ function lookup(labels: Labels, names: string[]): string | undefined {
 }
 
 export function platformTarget(namespace: string): Target {
-  return { workflowId: platformWorkflowId(namespace), kind: 'platform', playId: `${PLATFORM_PLAY_ID_PREFIX}${namespace}`, namespace };
+  return {
+    workflowId: platformWorkflowId(namespace),
+    kind: 'platform',
+    playId: `${PLATFORM_PLAY_ID_PREFIX}${namespace}`,
+    namespace,
+  };
 }
 
 export function sessionTarget(playId: string, namespace: string): Target {
@@ -80,7 +90,11 @@ export function attribute(labels: Labels, config: AttributionConfig = DEFAULT_AT
 /** Reads label-name overrides from the environment (comma-separated lists). */
 export function attributionFromEnv(env: NodeJS.ProcessEnv, defaultNamespace?: string): AttributionConfig {
   const list = (key: string, fallback: string[]): string[] =>
-    env[key] ? env[key]!.split(',').map((s) => s.trim()).filter(Boolean) : fallback;
+    env[key]
+      ? env[key]!.split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : fallback;
   return {
     playIdLabels: list('HEALER_LABEL_PLAY_ID', DEFAULT_ATTRIBUTION.playIdLabels),
     taskIdLabels: list('HEALER_LABEL_TASK_ID', DEFAULT_ATTRIBUTION.taskIdLabels),

@@ -189,9 +189,21 @@ export class Batcher {
     const { items, target, stream } = batch;
     if (items.length === 0) return;
     const positions = items.map((i) => i.position).filter((p): p is string => p !== undefined);
-    const batchId = batch.plan?.batchId ?? batchIdFor(target.workflowId, stream, items.map((i) => i.position ?? i.id ?? `${i.detection.fingerprint}@${i.detection.observedAt}`));
+    const batchId =
+      batch.plan?.batchId ??
+      batchIdFor(
+        target.workflowId,
+        stream,
+        items.map((i) => i.position ?? i.id ?? `${i.detection.fingerprint}@${i.detection.observedAt}`),
+      );
     if (positions.length > 0 && !batch.plan) {
-      this.opts.beforeSend?.(stream, { workflowId: target.workflowId, batchId, firstPosition: positions[0], lastPosition: positions[positions.length - 1], count: items.length });
+      this.opts.beforeSend?.(stream, {
+        workflowId: target.workflowId,
+        batchId,
+        firstPosition: positions[0],
+        lastPosition: positions[positions.length - 1],
+        count: items.length,
+      });
     }
     const payload: DetectionBatch = { batchId, detections: batch.detections };
     const previous = this.chains.get(batch.key) ?? Promise.resolve();
@@ -228,7 +240,9 @@ export class Batcher {
         return true;
       } catch (error) {
         if (this.closed) return false;
-        this.opts.log?.(`delivering ${batch.detections.length} detection(s) to ${target.workflowId} failed (${(error as Error).message}); retrying in ${delay} ms`);
+        this.opts.log?.(
+          `delivering ${batch.detections.length} detection(s) to ${target.workflowId} failed (${(error as Error).message}); retrying in ${delay} ms`,
+        );
         await sleep(delay, this.abort.signal);
         delay = Math.min(max, delay * 2);
       }

@@ -30,7 +30,9 @@ export function createTemporalDelivery(client: Client, opts: TemporalDeliveryOpt
       await client.workflow.getHandle(target.workflowId).signal(detectionsSignal, batch);
     } catch (error) {
       if (!(error instanceof WorkflowNotFoundError)) throw error;
-      opts.log?.(`${target.workflowId} is not running; sending ${batch.detections.length} detection(s) to ${platformTarget(target.namespace).workflowId}`);
+      opts.log?.(
+        `${target.workflowId} is not running; sending ${batch.detections.length} detection(s) to ${platformTarget(target.namespace).workflowId}`,
+      );
       await toPlatform(target, batch);
     }
   };

@@ -90,7 +90,12 @@ export class Pipeline {
     if (record.kind === 'alert') {
       this.stats.alerts++;
       const { target } = attribute(record.labels, this.attribution);
-      await this.opts.batcher.add(target, { detection: record.detection, stream: record.stream, id: record.key, onDelivered: record.onDelivered });
+      await this.opts.batcher.add(target, {
+        detection: record.detection,
+        stream: record.stream,
+        id: record.key,
+        onDelivered: record.onDelivered,
+      });
       return;
     }
     this.stats.lines++;
@@ -111,7 +116,12 @@ export class Pipeline {
     if (!detection) return cursor.pass(record.position);
     this.stats.detections++;
     const delivered = cursor.hold(record.position);
-    await this.opts.batcher.add(who.target, { detection, stream: record.stream, position: record.position, onDelivered: delivered });
+    await this.opts.batcher.add(who.target, {
+      detection,
+      stream: record.stream,
+      position: record.position,
+      onDelivered: delivered,
+    });
   }
 
   /** Writes every changed cursor now. */
@@ -167,7 +177,13 @@ export interface PushedLinesResult {
 export function detectPushedLines(
   lines: readonly string[],
   labels: Labels,
-  opts: { playId?: string; observedAt: string; attribution?: AttributionConfig; matcher?: Matcher; firstLineNumber?: number },
+  opts: {
+    playId?: string;
+    observedAt: string;
+    attribution?: AttributionConfig;
+    matcher?: Matcher;
+    firstLineNumber?: number;
+  },
 ): PushedLinesResult[] {
   const attribution = opts.attribution ?? DEFAULT_ATTRIBUTION;
   const withPlay = opts.playId ? { ...labels, [attribution.playIdLabels[0]]: opts.playId } : labels;
@@ -181,6 +197,8 @@ export function detectPushedLines(
     pod: who.pod,
     lineNumber: opts.firstLineNumber ?? 1,
   });
-  const toolInventories = lines.map((l) => toolInventoryOf(l, who.agent)).filter((i): i is ToolInventorySignal => i !== undefined);
+  const toolInventories = lines
+    .map((l) => toolInventoryOf(l, who.agent))
+    .filter((i): i is ToolInventorySignal => i !== undefined);
   return detections.length || toolInventories.length ? [{ target: who.target, detections, toolInventories }] : [];
 }

@@ -21,7 +21,10 @@ export interface StreamScanOptions {
 
 const NEWLINE = 10;
 
-export async function scanStream(input: Readable | NodeJS.ReadableStream, opts: StreamScanOptions): Promise<StreamScanResult> {
+export async function scanStream(
+  input: Readable | NodeJS.ReadableStream,
+  opts: StreamScanOptions,
+): Promise<StreamScanResult> {
   const matcher = opts.matcher ?? getMatcher();
   let carry: Buffer = Buffer.alloc(0);
   let bytes = 0;

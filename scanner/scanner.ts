@@ -4,7 +4,12 @@
 import { Client, Connection } from '@temporalio/client';
 import { KubeConfig } from '@kubernetes/client-node';
 import { attributionFromEnv, type AttributionConfig, type Target } from './attribution';
-import { DEFAULT_K8S_NAMESPACE, DEFAULT_LOKI_QUERY, toolInventorySignal, type ToolInventorySignal } from '../core/contract';
+import {
+  DEFAULT_K8S_NAMESPACE,
+  DEFAULT_LOKI_QUERY,
+  toolInventorySignal,
+  type ToolInventorySignal,
+} from '../core/contract';
 import { Batcher, BatcherClosedError, type DeliverFn } from './batcher';
 import { createTemporalDelivery } from './deliver';
 import { Pipeline, recordBatch } from './pipeline';
@@ -51,24 +56,42 @@ export async function runScanner(config: ScannerConfig, signal: AbortSignal): Pr
     if (!config.client) throw new Error('runScanner needs `deliver` or a Temporal `client`');
     deliver = createTemporalDelivery(config.client, { taskQueue: config.taskQueue, log });
   }
-  const batcher = new Batcher({ deliver, flushMs: config.flushMs, maxItems: config.maxItems, maxBuffered: config.maxBuffered, beforeSend: recordBatch(state), log });
+  const batcher = new Batcher({
+    deliver,
+    flushMs: config.flushMs,
+    maxItems: config.maxItems,
+    maxBuffered: config.maxBuffered,
+    beforeSend: recordBatch(state),
+    log,
+  });
   const client = config.client;
   const onToolInventory = client
     ? (target: Target, inventory: ToolInventorySignal): void => {
         client.workflow
           .getHandle(target.workflowId)
           .signal(toolInventorySignal, inventory)
-          .catch((error: unknown) => log(`toolInventory for ${inventory.agent} to ${target.workflowId} failed: ${(error as Error).message}`));
+          .catch((error: unknown) =>
+            log(`toolInventory for ${inventory.agent} to ${target.workflowId} failed: ${(error as Error).message}`),
+          );
       }
     : undefined;
-  const pipeline = new Pipeline({ batcher, state, attribution: config.attribution ?? attributionFromEnv({}, config.namespace), onToolInventory });
+  const pipeline = new Pipeline({
+    batcher,
+    state,
+    attribution: config.attribution ?? attributionFromEnv({}, config.namespace),
+    onToolInventory,
+  });
   const sources = typeof config.sources === 'function' ? config.sources(state) : config.sources;
 
   const runSource = async (source: Source): Promise<void> => {
     let backoff = 500;
     while (!signal.aborted) {
       try {
-        const ctx = { signal, cursor: (stream: string) => state.cursor(stream), log: (m: string) => log(`${source.name}: ${m}`) };
+        const ctx = {
+          signal,
+          cursor: (stream: string) => state.cursor(stream),
+          log: (m: string) => log(`${source.name}: ${m}`),
+        };
         for await (const record of source.records(ctx)) {
           if (signal.aborted) break;
           await pipeline.handle(record);
@@ -111,28 +134,52 @@ function parseLabels(text: string | undefined): Labels {
  * HEALER_CODERUN_VERSION; HEALER_SCANNER_POD_LOGS=false when Loki already collects pod logs),
  * HEALER_LOG_FILE (`-` for stdin) with HEALER_LOG_LABELS (`play-id=42,agent=rex`).
  */
-export function sourcesFromEnv(env: NodeJS.ProcessEnv, state: StateStore, stdin: NodeJS.ReadableStream = process.stdin): Source[] {
+export function sourcesFromEnv(
+  env: NodeJS.ProcessEnv,
+  state: StateStore,
+  stdin: NodeJS.ReadableStream = process.stdin,
+): Source[] {
   const sources: Source[] = [];
   const namespace = env.HEALER_SCANNER_NAMESPACE ?? DEFAULT_K8S_NAMESPACE;
   if (env.LOKI_URL) {
-    sources.push(lokiSource({ url: env.LOKI_URL, query: env.LOKI_QUERY || DEFAULT_LOKI_QUERY, headers: env.LOKI_ORG_ID ? { 'X-Scope-OrgID': env.LOKI_ORG_ID } : undefined }));
+    sources.push(
+      lokiSource({
+        url: env.LOKI_URL,
+        query: env.LOKI_QUERY || DEFAULT_LOKI_QUERY,
+        headers: env.LOKI_ORG_ID ? { 'X-Scope-OrgID': env.LOKI_ORG_ID } : undefined,
+      }),
+    );
   }
   if (env.KUBECONFIG || env.KUBERNETES_SERVICE_HOST) {
     const kubeConfig = new KubeConfig();
     kubeConfig.loadFromDefault();
     const labelSelector = env.HEALER_SCANNER_LABEL_SELECTOR || undefined;
-    if (env.HEALER_SCANNER_POD_LOGS !== 'false' && !env.LOKI_URL) sources.push(kubernetesLogsSource({ kubeConfig, namespace, labelSelector }));
-    sources.push(kubernetesStateSource({ kubeConfig, namespace, labelSelector, coderunVersion: env.HEALER_CODERUN_VERSION || 'v1', state }));
+    if (env.HEALER_SCANNER_POD_LOGS !== 'false' && !env.LOKI_URL)
+      sources.push(kubernetesLogsSource({ kubeConfig, namespace, labelSelector }));
+    sources.push(
+      kubernetesStateSource({
+        kubeConfig,
+        namespace,
+        labelSelector,
+        coderunVersion: env.HEALER_CODERUN_VERSION || 'v1',
+        state,
+      }),
+    );
   }
   if (env.HEALER_LOG_FILE) {
     const labels = parseLabels(env.HEALER_LOG_LABELS);
-    sources.push(env.HEALER_LOG_FILE === '-' ? stdinSource(stdin, labels) : fileSource({ path: env.HEALER_LOG_FILE, labels }));
+    sources.push(
+      env.HEALER_LOG_FILE === '-' ? stdinSource(stdin, labels) : fileSource({ path: env.HEALER_LOG_FILE, labels }),
+    );
   }
   return sources;
 }
 
 /** `healer scanner`: connect to Temporal from the environment and scan until SIGINT/SIGTERM. */
-export async function runScannerFromEnv(env: NodeJS.ProcessEnv = process.env, signal?: AbortSignal): Promise<ScannerStats> {
+export async function runScannerFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  signal?: AbortSignal,
+): Promise<ScannerStats> {
   const controller = new AbortController();
   const stop = (): void => controller.abort();
   process.once('SIGINT', stop);

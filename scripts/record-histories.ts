@@ -20,7 +20,10 @@ const scenarios: Scenario[] = sessionScenarios.filter((s) => only.length === 0 |
 
 async function main(): Promise<void> {
   const unknown = only.filter((name) => !sessionScenarios.some((s) => s.name === name));
-  if (unknown.length) throw new Error(`unknown scenario(s): ${unknown.join(', ')}; known: ${sessionScenarios.map((s) => s.name).join(', ')}`);
+  if (unknown.length)
+    throw new Error(
+      `unknown scenario(s): ${unknown.join(', ')}; known: ${sessionScenarios.map((s) => s.name).join(', ')}`,
+    );
   const binary = ensureTemporalBinary();
   if (!binary) throw new Error('recording needs the temporal CLI (see npm run temporal:install)');
   const dir = mkdtempSync(join(tmpdir(), 'healer-record-'));

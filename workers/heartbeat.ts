@@ -12,7 +12,13 @@ export async function startComponentHeartbeat(
 ): Promise<{ stop(): Promise<void> }> {
   const connection = await Connection.connect({ address: config.temporal.address });
   const client = new Client({ connection, namespace: config.temporal.namespace });
-  const sender = startHeartbeat({ client, namespace: config.namespace, component, version: VERSION, ...(progress ? { progress } : {}) });
+  const sender = startHeartbeat({
+    client,
+    namespace: config.namespace,
+    component,
+    version: VERSION,
+    ...(progress ? { progress } : {}),
+  });
   return {
     async stop() {
       await sender.stop();

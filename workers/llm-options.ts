@@ -7,9 +7,12 @@ import { LLM_TASK_QUEUE } from '../core/contract';
 
 export const DEFAULT_LLM_RATE_PER_SECOND = 2;
 
-export function llmWorkerOptions(env: NodeJS.ProcessEnv = process.env): Pick<WorkerOptions, 'taskQueue' | 'maxTaskQueueActivitiesPerSecond' | 'maxConcurrentActivityTaskExecutions'> {
+export function llmWorkerOptions(
+  env: NodeJS.ProcessEnv = process.env,
+): Pick<WorkerOptions, 'taskQueue' | 'maxTaskQueueActivitiesPerSecond' | 'maxConcurrentActivityTaskExecutions'> {
   const raw = env.HEALER_LLM_RATE_PER_SECOND;
   const rate = raw === undefined || raw === '' ? DEFAULT_LLM_RATE_PER_SECOND : Number(raw);
-  if (!Number.isFinite(rate) || rate <= 0) throw new Error(`HEALER_LLM_RATE_PER_SECOND: expected a number > 0, got "${raw}"`);
+  if (!Number.isFinite(rate) || rate <= 0)
+    throw new Error(`HEALER_LLM_RATE_PER_SECOND: expected a number > 0, got "${raw}"`);
   return { taskQueue: LLM_TASK_QUEUE, maxTaskQueueActivitiesPerSecond: rate, maxConcurrentActivityTaskExecutions: 20 };
 }

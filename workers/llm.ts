@@ -7,7 +7,10 @@ import type { HealerConfig } from '../runtime/config';
 import { llmWorkerOptions } from './llm-options';
 import type { RunningWorker } from './main';
 
-export async function startLlmWorker(config: HealerConfig, overrides: Partial<WorkerOptions> = {}): Promise<RunningWorker> {
+export async function startLlmWorker(
+  config: HealerConfig,
+  overrides: Partial<WorkerOptions> = {},
+): Promise<RunningWorker> {
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   const clientConnection = await Connection.connect({ address: config.temporal.address });
   const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
@@ -20,7 +23,11 @@ export async function startLlmWorker(config: HealerConfig, overrides: Partial<Wo
       baseUrl: config.gemini.baseUrl,
       client,
       logDir: config.logPath,
-      config: { ...config.modelGateway, dailyBudgetUsd: config.dailyBudgetUsd, fallbackModels: config.gemini.fallbackModels ?? config.modelGateway.fallbackModels },
+      config: {
+        ...config.modelGateway,
+        dailyBudgetUsd: config.dailyBudgetUsd,
+        fallbackModels: config.gemini.fallbackModels ?? config.modelGateway.fallbackModels,
+      },
     }),
     shutdownGraceTime: '20s',
     ...overrides,

@@ -20,7 +20,10 @@ export interface RunningWorker {
   done: Promise<void>;
 }
 
-export async function startMainWorker(config: HealerConfig, overrides: Partial<WorkerOptions> = {}): Promise<RunningWorker> {
+export async function startMainWorker(
+  config: HealerConfig,
+  overrides: Partial<WorkerOptions> = {},
+): Promise<RunningWorker> {
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   const worker = await Worker.create({
     connection,

@@ -11,14 +11,20 @@ export function installTemporalMetrics(config: HealerConfig): void {
 }
 
 /** Serves /metrics and /health when HEALER_METRICS_PORT is set; `healthy` answers the probe. */
-export async function serveComponentMetrics(config: HealerConfig, component: string, healthy: () => boolean): Promise<{ close(): Promise<void> }> {
+export async function serveComponentMetrics(
+  config: HealerConfig,
+  component: string,
+  healthy: () => boolean,
+): Promise<{ close(): Promise<void> }> {
   const metrics = healerMetrics(component);
   if (config.metrics.port === undefined) return { close: async () => undefined };
   return serveMetrics({
     registry: metrics.registry,
     port: config.metrics.port,
     host: '0.0.0.0',
-    ...(config.metrics.temporalPort !== undefined ? { temporalMetricsUrl: `http://127.0.0.1:${config.metrics.temporalPort}/metrics` } : {}),
+    ...(config.metrics.temporalPort !== undefined
+      ? { temporalMetricsUrl: `http://127.0.0.1:${config.metrics.temporalPort}/metrics` }
+      : {}),
     health: healthy,
   });
 }

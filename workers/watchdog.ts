@@ -7,7 +7,12 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { AppsV1Api, KubeConfig } from '@kubernetes/client-node';
 import type { Octokit } from '@octokit/rest';
-import { createGitHubActivities, fileDryRunStore, githubFromEnv, type DryRunStore } from '../activities/incident/github';
+import {
+  createGitHubActivities,
+  fileDryRunStore,
+  githubFromEnv,
+  type DryRunStore,
+} from '../activities/incident/github';
 import { createNotifyActivities } from '../activities/incident/notify';
 import { AuditLog, defaultAuditLogPath } from '../activities/watchdog/audit';
 import { createWatchdogWorkerActivities } from '../activities/watchdog/watchdog';
@@ -58,13 +63,18 @@ export interface RunningWatchdogWorker {
 export const DEFAULT_COMPONENTS = ['scanner', 'worker', 'llm-worker'];
 
 export async function runWatchdogWorker(opts: WatchdogWorkerOptions): Promise<RunningWatchdogWorker> {
-  const ownConnection = opts.connection ? undefined : await NativeConnection.connect({ address: opts.address ?? '127.0.0.1:7233' });
+  const ownConnection = opts.connection
+    ? undefined
+    : await NativeConnection.connect({ address: opts.address ?? '127.0.0.1:7233' });
   const connection = opts.connection ?? ownConnection!;
   const temporalNamespace = opts.temporalNamespace ?? 'default';
   let clientConnection: Connection | undefined;
   const client =
     opts.client ??
-    new Client({ connection: (clientConnection = await Connection.connect({ address: opts.address ?? '127.0.0.1:7233' })), namespace: temporalNamespace });
+    new Client({
+      connection: (clientConnection = await Connection.connect({ address: opts.address ?? '127.0.0.1:7233' })),
+      namespace: temporalNamespace,
+    });
   const namespace = opts.namespace ?? DEFAULT_K8S_NAMESPACE;
   const taskQueue = opts.taskQueue ?? WATCHDOG_TASK_QUEUE;
   const actor = `watchdog/${hostname()}`;
@@ -81,7 +91,14 @@ export async function runWatchdogWorker(opts: WatchdogWorkerOptions): Promise<Ru
     escalate: {
       actor,
       ...(opts.github
-        ? { github: createGitHubActivities({ octokit: opts.github.octokit, issuesRepo: opts.github.issuesRepo, dryRunStore: opts.github.dryRunStore }), issuesRepo: opts.github.issuesRepo }
+        ? {
+            github: createGitHubActivities({
+              octokit: opts.github.octokit,
+              issuesRepo: opts.github.issuesRepo,
+              dryRunStore: opts.github.dryRunStore,
+            }),
+            issuesRepo: opts.github.issuesRepo,
+          }
         : {}),
       notify: createNotifyActivities({ webhookUrl: opts.discordWebhookUrl }),
     },
@@ -91,7 +108,9 @@ export async function runWatchdogWorker(opts: WatchdogWorkerOptions): Promise<Ru
     connection,
     namespace: temporalNamespace,
     taskQueue,
-    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: require.resolve('../workflows/watchdog/watchdog') }),
+    ...(opts.workflowBundle
+      ? { workflowBundle: opts.workflowBundle }
+      : { workflowsPath: require.resolve('../workflows/watchdog/watchdog') }),
     activities,
     shutdownGraceTime: '10s',
     ...opts.workerOptions,
@@ -103,7 +122,11 @@ export async function runWatchdogWorker(opts: WatchdogWorkerOptions): Promise<Ru
     await ownConnection?.close();
   });
   if (opts.ensureWatchdog !== false) {
-    const input: WatchdogInput = { namespace, components: opts.components ?? DEFAULT_COMPONENTS, ...(opts.settings ? { settings: opts.settings } : {}) };
+    const input: WatchdogInput = {
+      namespace,
+      components: opts.components ?? DEFAULT_COMPONENTS,
+      ...(opts.settings ? { settings: opts.settings } : {}),
+    };
     await client.workflow.start('watchdog', {
       workflowId,
       taskQueue,
@@ -130,7 +153,10 @@ export async function runWatchdogWorker(opts: WatchdogWorkerOptions): Promise<Ru
  * KUBECONFIG or the in-cluster service account), HEALER_AUDIT_LOG, GITHUB_TOKEN + HEALER_ISSUES_REPO,
  * DISCORD_WEBHOOK_URL.
  */
-export function watchdogOptionsFromConfig(config: HealerConfig, env: NodeJS.ProcessEnv = process.env): WatchdogWorkerOptions {
+export function watchdogOptionsFromConfig(
+  config: HealerConfig,
+  env: NodeJS.ProcessEnv = process.env,
+): WatchdogWorkerOptions {
   const namespace = config.namespace;
   const supervisorUrl = env.HEALER_SUPERVISOR_URL?.trim() || undefined;
   let kube: WatchdogWorkerOptions['kube'];
@@ -146,7 +172,11 @@ export function watchdogOptionsFromConfig(config: HealerConfig, env: NodeJS.Proc
     auditLogPath: defaultAuditLogPath(env),
     ...(supervisorUrl ? { supervisorUrl } : {}),
     ...(kube ? { kube } : {}),
-    github: { octokit: githubFromEnv(env), issuesRepo: config.github.issuesRepo, dryRunStore: fileDryRunStore(config.stateDir) },
+    github: {
+      octokit: githubFromEnv(env),
+      issuesRepo: config.github.issuesRepo,
+      dryRunStore: fileDryRunStore(config.stateDir),
+    },
     ...(config.discordWebhookUrl ? { discordWebhookUrl: config.discordWebhookUrl } : {}),
   };
 }

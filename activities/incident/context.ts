@@ -91,7 +91,10 @@ function excerptOf(detection: Detection, evidence: Detection[], window: string[]
 export function createContextActivities(deps: ContextDeps) {
   const store = createEvidenceStore(deps.stateDir);
 
-  async function clusterState(input: GatherInput, errors: string[]): Promise<Pick<StoredContext, 'pod' | 'events' | 'coderuns'> & { notes?: string[] }> {
+  async function clusterState(
+    input: GatherInput,
+    errors: string[],
+  ): Promise<Pick<StoredContext, 'pod' | 'events' | 'coderuns'> & { notes?: string[] }> {
     const kube = deps.kube;
     if (!kube) return {};
     const d = input.detection;
@@ -100,16 +103,27 @@ export function createContextActivities(deps: ContextDeps) {
     if (d.pod) {
       try {
         const pod = await kube.core.readNamespacedPod({ name: d.pod, namespace: input.namespace });
-        out.pod = { phase: pod.status?.phase, containers: pod.status?.containerStatuses?.map((c) => ({ name: c.name, restarts: c.restartCount, state: c.state })) };
+        out.pod = {
+          phase: pod.status?.phase,
+          containers: pod.status?.containerStatuses?.map((c) => ({
+            name: c.name,
+            restarts: c.restartCount,
+            state: c.state,
+          })),
+        };
         const restarts = (pod.status?.containerStatuses ?? []).reduce((n, c) => n + c.restartCount, 0);
         notes.push(`pod ${d.pod}: phase ${pod.status?.phase ?? '?'}, restarts ${restarts}`);
       } catch (e) {
         errors.push(`pod ${d.pod}: ${(e as Error).message.slice(0, 200)}`);
       }
       try {
-        const events = await kube.core.listNamespacedEvent({ namespace: input.namespace, fieldSelector: `involvedObject.name=${d.pod}` });
+        const events = await kube.core.listNamespacedEvent({
+          namespace: input.namespace,
+          fieldSelector: `involvedObject.name=${d.pod}`,
+        });
         out.events = events.items.map((e) => ({ type: e.type, reason: e.reason, message: e.message, count: e.count }));
-        for (const e of events.items.filter((x) => x.type === 'Warning').slice(-5)) notes.push(`event ${e.reason}: ${e.message ?? ''}`);
+        for (const e of events.items.filter((x) => x.type === 'Warning').slice(-5))
+          notes.push(`event ${e.reason}: ${e.message ?? ''}`);
       } catch (e) {
         errors.push(`events: ${(e as Error).message.slice(0, 200)}`);
       }
@@ -123,7 +137,8 @@ export function createContextActivities(deps: ContextDeps) {
         labelSelector: `play-id=${input.playId}`,
       })) as { items?: Array<{ metadata?: { name?: string }; status?: { phase?: string } }> };
       out.coderuns = list.items ?? [];
-      for (const c of (list.items ?? []).slice(0, 5)) notes.push(`coderun ${c.metadata?.name}: ${c.status?.phase ?? 'unknown'}`);
+      for (const c of (list.items ?? []).slice(0, 5))
+        notes.push(`coderun ${c.metadata?.name}: ${c.status?.phase ?? 'unknown'}`);
     } catch (e) {
       errors.push(`coderuns: ${(e as Error).message.slice(0, 200)}`);
     }
@@ -138,7 +153,14 @@ export function createContextActivities(deps: ContextDeps) {
       let window: string[] = [];
       if (deps.logWindow) {
         try {
-          window = await deps.logWindow({ namespace: input.namespace, pod: d.pod, agent: d.agent, around: d.observedAt, beforeSecs: input.windowSecs ?? 120, afterSecs: 30 });
+          window = await deps.logWindow({
+            namespace: input.namespace,
+            pod: d.pod,
+            agent: d.agent,
+            around: d.observedAt,
+            beforeSecs: input.windowSecs ?? 120,
+            afterSecs: 30,
+          });
         } catch (e) {
           errors.push(`log window: ${(e as Error).message.slice(0, 200)}`);
         }
@@ -156,7 +178,9 @@ export function createContextActivities(deps: ContextDeps) {
       return {
         ref,
         excerpt: excerptOf(d, input.evidence ?? [], window),
-        notes: [...notes, ...errors.map((e) => `unavailable: ${e}`)].map((n) => redact(n).slice(0, MAX_LINE)).slice(0, 12),
+        notes: [...notes, ...errors.map((e) => `unavailable: ${e}`)]
+          .map((n) => redact(n).slice(0, MAX_LINE))
+          .slice(0, 12),
         logLines: window.length,
       };
     },

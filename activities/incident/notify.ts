@@ -32,7 +32,11 @@ export function createNotifyActivities(deps: NotifyDeps) {
       if (!deps.webhookUrl) return { sent: false, reason: 'DISCORD_WEBHOOK_URL not set' };
       const wait = blockedUntil - now();
       if (wait > 0) {
-        throw ApplicationFailure.create({ type: 'DiscordRateLimited', message: `webhook bucket empty, retry in ${wait} ms`, nextRetryDelay: wait });
+        throw ApplicationFailure.create({
+          type: 'DiscordRateLimited',
+          message: `webhook bucket empty, retry in ${wait} ms`,
+          nextRetryDelay: wait,
+        });
       }
       const content = redact(input.content).slice(0, MAX_CONTENT);
       let res: Response;
@@ -51,15 +55,23 @@ export function createNotifyActivities(deps: NotifyDeps) {
       if (res.headers.get('x-ratelimit-remaining') === '0' && resetAfter > 0) blockedUntil = now() + resetAfter * 1000;
       if (res.status === 429) {
         const body = (await res.json().catch(() => ({}))) as { retry_after?: number };
-        const secs = typeof body.retry_after === 'number' ? body.retry_after : Number(res.headers.get('retry-after') ?? 1);
+        const secs =
+          typeof body.retry_after === 'number' ? body.retry_after : Number(res.headers.get('retry-after') ?? 1);
         const delay = Math.max(50, Math.ceil(secs * 1000));
         blockedUntil = Math.max(blockedUntil, now() + delay);
-        throw ApplicationFailure.create({ type: 'DiscordRateLimited', message: `discord 429, retry after ${secs} s`, nextRetryDelay: delay });
+        throw ApplicationFailure.create({
+          type: 'DiscordRateLimited',
+          message: `discord 429, retry after ${secs} s`,
+          nextRetryDelay: delay,
+        });
       }
       if (res.status >= 500) throw ApplicationFailure.retryable(`discord ${res.status}`, 'DiscordUnavailable');
       if (!res.ok) {
         // A bad webhook or payload will not fix itself by retrying.
-        throw ApplicationFailure.nonRetryable(`discord ${res.status}: ${redact(await res.text()).slice(0, 200)}`, 'DiscordRejected');
+        throw ApplicationFailure.nonRetryable(
+          `discord ${res.status}: ${redact(await res.text()).slice(0, 200)}`,
+          'DiscordRejected',
+        );
       }
       return { sent: true };
     },

@@ -37,11 +37,16 @@ export function codeRunName(incidentId: string, round: number): string {
   return `healer-${createHash('sha256').update(incidentId).digest('hex').slice(0, 16)}-r${round}`;
 }
 
-const statusOf = (e: unknown): number | undefined => (e as { code?: number; statusCode?: number })?.code ?? (e as { statusCode?: number })?.statusCode;
+const statusOf = (e: unknown): number | undefined =>
+  (e as { code?: number; statusCode?: number })?.code ?? (e as { statusCode?: number })?.statusCode;
 
 export function createRemediationActivities(deps: RemediationDeps) {
   const kubeOrFail = () => {
-    if (!deps.kube) throw ApplicationFailure.nonRetryable('coderun mode needs Kubernetes (KUBECONFIG or in-cluster)', 'KubernetesNotConfigured');
+    if (!deps.kube)
+      throw ApplicationFailure.nonRetryable(
+        'coderun mode needs Kubernetes (KUBECONFIG or in-cluster)',
+        'KubernetesNotConfigured',
+      );
     return deps.kube;
   };
   const kubeFailure = (what: string, e: unknown): Error => {
@@ -64,11 +69,21 @@ export function createRemediationActivities(deps: RemediationDeps) {
       policy: PathPolicy;
     }): Promise<{ system: string; prompt: string }> {
       // Forbidden files are not even shown to the model.
-      const paths = input.evaluation.affectedFiles.filter((p) => pathViolation(p, input.policy) === undefined).slice(0, 8);
+      const paths = input.evaluation.affectedFiles
+        .filter((p) => pathViolation(p, input.policy) === undefined)
+        .slice(0, 8);
       const branch = remediationBranch(input.incidentId);
-      const fromBranch = input.round > 1 ? await deps.github.readFiles({ repo: input.repo, paths, ref: branch, maxBytes: MAX_FILE_BYTES }).catch(() => null) : null;
+      const fromBranch =
+        input.round > 1
+          ? await deps.github
+              .readFiles({ repo: input.repo, paths, ref: branch, maxBytes: MAX_FILE_BYTES })
+              .catch(() => null)
+          : null;
       const files = fromBranch ?? (await deps.github.readFiles({ repo: input.repo, paths, maxBytes: MAX_FILE_BYTES }));
-      return { system: REMEDIATION_SYSTEM, prompt: remediationPrompt(input.issueTitle, input.evaluation, files, input.ciFailure, input.round) };
+      return {
+        system: REMEDIATION_SYSTEM,
+        prompt: remediationPrompt(input.issueTitle, input.evaluation, files, input.ciFailure, input.round),
+      };
     },
 
     /** Commits a model patch and opens (or finds) the PR. Re-checks the path policy: nothing forbidden is written. */
@@ -84,12 +99,21 @@ export function createRemediationActivities(deps: RemediationDeps) {
     }): Promise<{ pr: PullRef; changed: string[] }> {
       const violations = checkEditPaths(input.patch.edits, input.policy);
       if (violations.length > 0) {
-        throw ApplicationFailure.nonRetryable(`patch touches forbidden paths: ${violations.map((v) => `${v.path} (${v.reason})`).join(', ')}`, 'ForbiddenPath');
+        throw ApplicationFailure.nonRetryable(
+          `patch touches forbidden paths: ${violations.map((v) => `${v.path} (${v.reason})`).join(', ')}`,
+          'ForbiddenPath',
+        );
       }
       const branch = remediationBranch(input.incidentId);
       await deps.github.ensureBranch({ incidentId: input.incidentId, repo: input.repo, branch });
       const message = `healer: ${redact(input.patch.summary).slice(0, 72)} (round ${input.round})`;
-      const { changed } = await deps.github.commitFiles({ incidentId: input.incidentId, repo: input.repo, branch, edits: input.patch.edits, message });
+      const { changed } = await deps.github.commitFiles({
+        incidentId: input.incidentId,
+        repo: input.repo,
+        branch,
+        edits: input.patch.edits,
+        message,
+      });
       const pr = await deps.github.findOrOpenPullRequest({
         incidentId: input.incidentId,
         repo: input.repo,
@@ -128,7 +152,11 @@ export function createRemediationActivities(deps: RemediationDeps) {
         metadata: {
           name,
           namespace: input.namespace,
-          labels: { 'app.kubernetes.io/managed-by': 'healer', 'healer/incident': name.slice(0, 63), 'play-id': input.playId.slice(0, 63).replace(/[^A-Za-z0-9._-]/g, '-') },
+          labels: {
+            'app.kubernetes.io/managed-by': 'healer',
+            'healer/incident': name.slice(0, 63),
+            'play-id': input.playId.slice(0, 63).replace(/[^A-Za-z0-9._-]/g, '-'),
+          },
           annotations: { 'healer/incident-id': input.incidentId },
         },
         spec: {
@@ -153,7 +181,13 @@ export function createRemediationActivities(deps: RemediationDeps) {
     async codeRunPhase(input: { namespace: string; name: string }): Promise<string> {
       const kube = kubeOrFail();
       try {
-        const obj = (await kube.custom.getNamespacedCustomObject({ group: CODERUN_GROUP, version: kube.coderunVersion ?? 'v1', namespace: input.namespace, plural: CODERUN_PLURAL, name: input.name })) as {
+        const obj = (await kube.custom.getNamespacedCustomObject({
+          group: CODERUN_GROUP,
+          version: kube.coderunVersion ?? 'v1',
+          namespace: input.namespace,
+          plural: CODERUN_PLURAL,
+          name: input.name,
+        })) as {
           status?: { phase?: string };
         };
         return obj.status?.phase ?? 'Unknown';

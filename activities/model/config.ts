@@ -69,7 +69,8 @@ function positiveNumber(env: NodeJS.ProcessEnv, key: string, fallback: number): 
 export function modelGatewayConfigFromEnv(env: NodeJS.ProcessEnv): ModelGatewayConfig {
   const base = DEFAULT_GATEWAY_CONFIG;
   const mode = env.HEALER_BUDGET_MODE ?? base.onBudgetExhausted;
-  if (mode !== 'fallback' && mode !== 'wait') throw new Error(`HEALER_BUDGET_MODE: expected "fallback" or "wait", got "${mode}"`);
+  if (mode !== 'fallback' && mode !== 'wait')
+    throw new Error(`HEALER_BUDGET_MODE: expected "fallback" or "wait", got "${mode}"`);
   return {
     ...base,
     retry: {

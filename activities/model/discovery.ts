@@ -32,7 +32,11 @@ export class ModelCatalog {
     if (this.stale || this.options.now() - this.listedAtMs >= this.options.refreshMs) await this.refresh();
     const resolved = this.models
       ? resolveChain(this.models, this.options.override)
-      : { chain: this.options.override.length ? this.options.override : CHAIN_WHEN_UNLISTABLE, missing: [], source: 'override' as const };
+      : {
+          chain: this.options.override.length ? this.options.override : CHAIN_WHEN_UNLISTABLE,
+          missing: [],
+          source: 'override' as const,
+        };
     const key = JSON.stringify(resolved);
     if (key !== this.last) {
       this.last = key;

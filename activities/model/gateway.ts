@@ -45,16 +45,26 @@ export interface GatewayParts {
   now: () => number;
 }
 
-export async function runChainAttempt(parts: GatewayParts, request: StructuredRequest): Promise<StructuredResult<unknown>> {
+export async function runChainAttempt(
+  parts: GatewayParts,
+  request: StructuredRequest,
+): Promise<StructuredResult<unknown>> {
   const { config, now } = parts;
   const context = Context.current();
   const info = context.info;
-  const progress: ChainProgress = (info.heartbeatDetails as ChainProgress | undefined) ?? (await startChain(parts, request, info.attempt));
+  const progress: ChainProgress =
+    (info.heartbeatDetails as ChainProgress | undefined) ?? (await startChain(parts, request, info.attempt));
   const maxOutputTokens = request.maxOutputTokens ?? config.defaultMaxOutputTokens;
-  const estimatedInput = Math.ceil((request.system.length + request.prompt.length + JSON.stringify(request.responseSchema).length) / 4);
+  const estimatedInput = Math.ceil(
+    (request.system.length + request.prompt.length + JSON.stringify(request.responseSchema).length) / 4,
+  );
 
   const entry = (model: string, fields: Partial<CallLogEntry>): CallLogEntry =>
-    logEntry(request, { atMs: now(), model, attempt: progress.attemptsOnModel + 1, activityAttempt: info.attempt }, { outcome: 'error', next: 'next-model', ...fields });
+    logEntry(
+      request,
+      { atMs: now(), model, attempt: progress.attemptsOnModel + 1, activityAttempt: info.attempt },
+      { outcome: 'error', next: 'next-model', ...fields },
+    );
   const moveToNextModel = (): void => {
     progress.modelIndex += 1;
     progress.attemptsOnModel = 0;
@@ -71,7 +81,10 @@ export async function runChainAttempt(parts: GatewayParts, request: StructuredRe
     const reservationId = `${info.workflowExecution?.workflowId ?? 'standalone'}/${info.activityId}/${request.correlationId}/${model}/${progress.attemptsOnModel + 1}`;
     const [breaker, reservation] = await Promise.all([
       parts.state.mayCall(model),
-      parts.state.reserve(day, { id: reservationId, estimateUsd: costUsd(model, estimatedInput, maxOutputTokens, config.prices) }),
+      parts.state.reserve(day, {
+        id: reservationId,
+        estimateUsd: costUsd(model, estimatedInput, maxOutputTokens, config.prices),
+      }),
     ]);
     if (!breaker.allowed) {
       if (reservation.ok) await parts.state.settle(day, { id: reservationId, actualUsd: 0 });
@@ -85,9 +98,17 @@ export async function runChainAttempt(parts: GatewayParts, request: StructuredRe
       await parts.log.append(entry(model, { outcome: 'skipped', errorClass: 'budget', next: 'stop' }));
       if (config.onBudgetExhausted === 'wait' && msLeft > config.budgetRetryMs) {
         context.heartbeat(progress);
-        throw ApplicationFailure.create({ message: 'daily model budget exhausted; waiting', type: 'ModelBudgetExhausted', nextRetryDelay: config.budgetRetryMs });
+        throw ApplicationFailure.create({
+          message: 'daily model budget exhausted; waiting',
+          type: 'ModelBudgetExhausted',
+          nextRetryDelay: config.budgetRetryMs,
+        });
       }
-      return { ok: false, reason: 'budget', detail: `daily model budget of $${reservation.limitUsd.toFixed(2)} reached (spent $${reservation.spentUsd.toFixed(4)})` };
+      return {
+        ok: false,
+        reason: 'budget',
+        detail: `daily model budget of $${reservation.limitUsd.toFixed(2)} reached (spent $${reservation.spentUsd.toFixed(4)})`,
+      };
     }
 
     const startedMs = now();
@@ -119,7 +140,12 @@ export async function runChainAttempt(parts: GatewayParts, request: StructuredRe
     const errorClass: ModelErrorClass | undefined = failure?.errorClass;
     await Promise.all([
       parts.state.settle(day, { id: reservationId, actualUsd: cost }),
-      parts.state.recordOutcome({ model, ok: !failure, errorClass, counts: errorClass ? countsAgainstBreaker(errorClass) : false }),
+      parts.state.recordOutcome({
+        model,
+        ok: !failure,
+        errorClass,
+        counts: errorClass ? countsAgainstBreaker(errorClass) : false,
+      }),
     ]);
     const measured = { latencyMs, inputTokens, outputTokens, costUsd: cost, httpStatus: failure?.status };
 
@@ -139,7 +165,11 @@ export async function runChainAttempt(parts: GatewayParts, request: StructuredRe
       await parts.log.append(entry(model, { ...measured, errorClass, next: 'retry', retryInMs: next.delayMs }));
       progress.attemptsOnModel += 1;
       context.heartbeat(progress);
-      throw ApplicationFailure.create({ message: `${model}: ${failure.message}`, type: MODEL_ATTEMPT_FAILURE, nextRetryDelay: next.delayMs });
+      throw ApplicationFailure.create({
+        message: `${model}: ${failure.message}`,
+        type: MODEL_ATTEMPT_FAILURE,
+        nextRetryDelay: next.delayMs,
+      });
     }
     await parts.log.append(entry(model, { ...measured, errorClass, next: next.kind }));
     if (next.kind === 'stop') return exhausted(progress, `${model}: ${errorClass}; no other model can help`);
@@ -170,11 +200,21 @@ function logEntry(
   };
 }
 
-async function startChain(parts: GatewayParts, request: StructuredRequest, activityAttempt: number): Promise<ChainProgress> {
+async function startChain(
+  parts: GatewayParts,
+  request: StructuredRequest,
+  activityAttempt: number,
+): Promise<ChainProgress> {
   const resolved = await parts.catalog.chain();
   // Models the override names but the provider does not list: skipped, and reported in the log.
   for (const model of resolved.missing) {
-    await parts.log.append(logEntry(request, { atMs: parts.now(), model, attempt: 0, activityAttempt }, { outcome: 'skipped', errorClass: 'not-listed', next: 'next-model' }));
+    await parts.log.append(
+      logEntry(
+        request,
+        { atMs: parts.now(), model, attempt: 0, activityAttempt },
+        { outcome: 'skipped', errorClass: 'not-listed', next: 'next-model' },
+      ),
+    );
   }
   return { chain: resolved.chain, modelIndex: 0, attemptsOnModel: 0, calls: 0, startedAtMs: parts.now(), failures: {} };
 }
@@ -183,5 +223,9 @@ function exhausted(progress: ChainProgress, why: string): StructuredResult<unkno
   const tried = Object.entries(progress.failures)
     .map(([model, errorClass]) => `${model}=${errorClass}`)
     .join(', ');
-  return { ok: false, reason: 'exhausted', detail: `${why}${tried ? ` (${tried})` : ''}${progress.chain.length === 0 ? ' (no usable model listed)' : ''}` };
+  return {
+    ok: false,
+    reason: 'exhausted',
+    detail: `${why}${tried ? ` (${tried})` : ''}${progress.chain.length === 0 ? ' (no usable model listed)' : ''}`,
+  };
 }

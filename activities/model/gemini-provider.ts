@@ -29,10 +29,15 @@ export function createGeminiProvider(options: GeminiProviderOptions): ModelProvi
 
     async listModels(timeoutMs) {
       const models: CatalogModel[] = [];
-      const pager = await client.models.list({ config: { pageSize: options.pageSize ?? 50, httpOptions: { timeout: timeoutMs } } });
+      const pager = await client.models.list({
+        config: { pageSize: options.pageSize ?? 50, httpOptions: { timeout: timeoutMs } },
+      });
       for await (const model of pager) {
         if (!model.name) continue;
-        models.push({ id: stripModelPrefix(model.name), generatesContent: (model.supportedActions ?? []).includes('generateContent') });
+        models.push({
+          id: stripModelPrefix(model.name),
+          generatesContent: (model.supportedActions ?? []).includes('generateContent'),
+        });
       }
       return models;
     },
@@ -73,8 +78,10 @@ export function createGeminiProvider(options: GeminiProviderOptions): ModelProvi
       } catch (error) {
         if (timedOut) throw new ProviderError('timeout');
         if (error instanceof ApiError) {
-          const retryAfterMs = parseRetryAfterMs(retryAfterHeader, Date.now()) ?? parseRetryAfterMs(retryDelayOf(error), Date.now());
-          const errorClass = error.status === 400 && /API_KEY_INVALID/.test(error.message) ? 'auth' : classifyHttpStatus(error.status);
+          const retryAfterMs =
+            parseRetryAfterMs(retryAfterHeader, Date.now()) ?? parseRetryAfterMs(retryDelayOf(error), Date.now());
+          const errorClass =
+            error.status === 400 && /API_KEY_INVALID/.test(error.message) ? 'auth' : classifyHttpStatus(error.status);
           throw new ProviderError(errorClass, error.status, retryAfterMs);
         }
         throw new ProviderError('network');

@@ -30,7 +30,11 @@ export interface ModelActivityDeps {
 export function createModelActivities(deps: ModelActivityDeps) {
   const config: ModelGatewayConfig = { ...DEFAULT_GATEWAY_CONFIG, ...deps.config };
   const now = deps.now ?? Date.now;
-  const provider = deps.provider ?? (deps.apiKey ? createGeminiProvider({ apiKey: deps.apiKey, baseUrl: deps.baseUrl, pageSize: config.discoveryPageSize }) : undefined);
+  const provider =
+    deps.provider ??
+    (deps.apiKey
+      ? createGeminiProvider({ apiKey: deps.apiKey, baseUrl: deps.baseUrl, pageSize: config.discoveryPageSize })
+      : undefined);
   const state = new SharedState({
     client: deps.client,
     taskQueue: config.stateTaskQueue,
@@ -47,7 +51,8 @@ export function createModelActivities(deps: ModelActivityDeps) {
         listTimeoutMs: config.callTimeoutMs,
         override: config.fallbackModels,
         now,
-        onChange: (resolved) => void state.reportChain({ ...resolved, reportedAt: new Date(now()).toISOString() }).catch(() => undefined),
+        onChange: (resolved) =>
+          void state.reportChain({ ...resolved, reportedAt: new Date(now()).toISOString() }).catch(() => undefined),
       })
     : undefined;
   const log = new CallLog(deps.logDir);
@@ -55,7 +60,8 @@ export function createModelActivities(deps: ModelActivityDeps) {
 
   return {
     async generateStructured(request: StructuredRequest): Promise<StructuredResult<unknown>> {
-      if (!provider || !catalog) return { ok: false, reason: 'no-key', detail: 'GEMINI_API_KEY is not set; use the rule-based evaluator' };
+      if (!provider || !catalog)
+        return { ok: false, reason: 'no-key', detail: 'GEMINI_API_KEY is not set; use the rule-based evaluator' };
       if (!validator.isValidSchema(request.responseSchema)) {
         return { ok: false, reason: 'exhausted', detail: 'the request’s responseSchema is not a valid JSON schema' };
       }

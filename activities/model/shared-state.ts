@@ -68,7 +68,11 @@ export class SharedState {
   }
 
   private healthStart(): { workflowId: string; taskQueue: string; args: [ModelHealthInput] } {
-    return { workflowId: this.options.healthWorkflowId, taskQueue: this.options.taskQueue, args: [{ breaker: this.options.breaker }] };
+    return {
+      workflowId: this.options.healthWorkflowId,
+      taskQueue: this.options.taskQueue,
+      args: [{ breaker: this.options.breaker }],
+    };
   }
 
   private budgetStart(day: string): { workflowId: string; taskQueue: string; args: [BudgetInput] } {
@@ -80,27 +84,51 @@ export class SharedState {
   }
 
   acquireModel(model: string): Promise<BreakerAcquired> {
-    const startWorkflowOperation = new WithStartWorkflowOperation('modelHealth', { ...this.healthStart(), workflowIdConflictPolicy: 'USE_EXISTING' });
-    return this.options.client.workflow.executeUpdateWithStart(acquireModelUpdate, { args: [{ model }], startWorkflowOperation });
+    const startWorkflowOperation = new WithStartWorkflowOperation('modelHealth', {
+      ...this.healthStart(),
+      workflowIdConflictPolicy: 'USE_EXISTING',
+    });
+    return this.options.client.workflow.executeUpdateWithStart(acquireModelUpdate, {
+      args: [{ model }],
+      startWorkflowOperation,
+    });
   }
 
   async recordOutcome(outcome: BreakerOutcome): Promise<void> {
     // A success on a breaker that was closed with no failures changes nothing: spare the entity a signal.
     const known = this.view?.models[outcome.model];
     if (outcome.ok && this.view && (!known || (known.state === 'closed' && known.consecutiveFailures === 0))) return;
-    await this.options.client.workflow.signalWithStart('modelHealth', { ...this.healthStart(), signal: recordModelOutcomeSignal, signalArgs: [outcome] });
+    await this.options.client.workflow.signalWithStart('modelHealth', {
+      ...this.healthStart(),
+      signal: recordModelOutcomeSignal,
+      signalArgs: [outcome],
+    });
   }
 
   async reportChain(report: ChainReport): Promise<void> {
-    await this.options.client.workflow.signalWithStart('modelHealth', { ...this.healthStart(), signal: reportChainSignal, signalArgs: [report] });
+    await this.options.client.workflow.signalWithStart('modelHealth', {
+      ...this.healthStart(),
+      signal: reportChainSignal,
+      signalArgs: [report],
+    });
   }
 
   reserve(day: string, request: ReserveRequest): Promise<ReserveResult> {
-    const startWorkflowOperation = new WithStartWorkflowOperation('budget', { ...this.budgetStart(day), workflowIdConflictPolicy: 'USE_EXISTING' });
-    return this.options.client.workflow.executeUpdateWithStart(reserveBudgetUpdate, { args: [request], startWorkflowOperation });
+    const startWorkflowOperation = new WithStartWorkflowOperation('budget', {
+      ...this.budgetStart(day),
+      workflowIdConflictPolicy: 'USE_EXISTING',
+    });
+    return this.options.client.workflow.executeUpdateWithStart(reserveBudgetUpdate, {
+      args: [request],
+      startWorkflowOperation,
+    });
   }
 
   async settle(day: string, request: SettleRequest): Promise<void> {
-    await this.options.client.workflow.signalWithStart('budget', { ...this.budgetStart(day), signal: settleBudgetSignal, signalArgs: [request] });
+    await this.options.client.workflow.signalWithStart('budget', {
+      ...this.budgetStart(day),
+      signal: settleBudgetSignal,
+      signalArgs: [request],
+    });
   }
 }

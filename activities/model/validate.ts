@@ -4,7 +4,8 @@ import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { JsonSchema } from '../../core/model/request';
 
-export type Validated = { ok: true; value: unknown } | { ok: false; errorClass: 'malformed-json' | 'schema-violation' | 'empty-answer' };
+export type Validated =
+  { ok: true; value: unknown } | { ok: false; errorClass: 'malformed-json' | 'schema-violation' | 'empty-answer' };
 
 export class AnswerValidator {
   private readonly ajv = new Ajv({ allErrors: false, strict: false });

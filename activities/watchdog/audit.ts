@@ -93,7 +93,9 @@ export function createAuditActivities({ log, actor = 'watchdog' }: AuditDeps) {
     },
 
     /** The playbook `audit` action: the run's summary, with the recovery time since detection. */
-    async recordPlaybookAudit(request: StepRequest<{ message: string; include_recovery_time?: boolean }>): Promise<{ seq: number; hash: string }> {
+    async recordPlaybookAudit(
+      request: StepRequest<{ message: string; include_recovery_time?: boolean }>,
+    ): Promise<{ seq: number; hash: string }> {
       const { params, context } = request;
       const recoveryMs = context.triggeredAt ? Date.parse(context.now) - Date.parse(context.triggeredAt) : undefined;
       const failed = context.steps.filter((s) => s.status === 'failed');

@@ -52,7 +52,11 @@ export function createEscalateActivities(deps: EscalateDeps) {
           body: `${request.body}\n\n${incidentMarker(request.key)}`,
           labels: [HEALER_LABEL, ESCALATION_LABEL],
         });
-        issue = { ...(ref.number !== undefined ? { number: ref.number } : {}), ...(ref.url ? { url: ref.url } : {}), dryRun: ref.dryRun };
+        issue = {
+          ...(ref.number !== undefined ? { number: ref.number } : {}),
+          ...(ref.url ? { url: ref.url } : {}),
+          dryRun: ref.dryRun,
+        };
       } else {
         issueSkipped = 'no HEALER_ISSUES_REPO configured';
       }
@@ -61,7 +65,11 @@ export function createEscalateActivities(deps: EscalateDeps) {
         ? await deps.notify.notifyDiscord({ key: auditKey, content: `🚨 **${request.title}**\n${request.body}${link}` })
         : { sent: false, reason: 'Discord not configured' };
 
-      const escalation: EscalationResult = { ...(issue ? { issue } : {}), ...(issueSkipped ? { issueSkipped } : {}), discord };
+      const escalation: EscalationResult = {
+        ...(issue ? { issue } : {}),
+        ...(issueSkipped ? { issueSkipped } : {}),
+        discord,
+      };
       await deps.audit.append({
         key: auditKey,
         actor: deps.actor ?? 'watchdog',

@@ -63,7 +63,10 @@ export function createRestartActivities(deps: RestartDeps) {
   function backend(): 'supervisor' | 'kubernetes' {
     if (deps.supervisorUrl) return 'supervisor';
     if (deps.kube) return 'kubernetes';
-    throw ApplicationFailure.nonRetryable('no restart back-end: set HEALER_SUPERVISOR_URL (healer dev) or configure Kubernetes', 'NoRestartBackend');
+    throw ApplicationFailure.nonRetryable(
+      'no restart back-end: set HEALER_SUPERVISOR_URL (healer dev) or configure Kubernetes',
+      'NoRestartBackend',
+    );
   }
 
   return {
@@ -85,22 +88,28 @@ export function createRestartActivities(deps: RestartDeps) {
           headers: { 'idempotency-key': key },
           body: JSON.stringify({ key, force: force === true }),
         });
-        if (response.status === 404) throw ApplicationFailure.nonRetryable(`the supervisor runs no component "${component}"`, 'UnknownComponent');
-        if (!response.ok) throw new Error(`supervisor restart of ${component}: HTTP ${response.status} ${await response.text()}`);
+        if (response.status === 404)
+          throw ApplicationFailure.nonRetryable(`the supervisor runs no component "${component}"`, 'UnknownComponent');
+        if (!response.ok)
+          throw new Error(`supervisor restart of ${component}: HTTP ${response.status} ${await response.text()}`);
         return { component, via: 'supervisor', target: component, alreadyApplied: false };
       }
 
       const { apps, namespace } = deps.kube!;
       const name = deploymentFor(component);
       const deployment = await apps.readNamespacedDeployment({ name, namespace }).catch((error: unknown) => {
-        if ((error as { code?: number }).code === 404) throw ApplicationFailure.nonRetryable(`Deployment ${namespace}/${name} not found`, 'UnknownComponent');
+        if ((error as { code?: number }).code === 404)
+          throw ApplicationFailure.nonRetryable(`Deployment ${namespace}/${name} not found`, 'UnknownComponent');
         throw error;
       });
       if (deployment.spec?.template?.metadata?.annotations?.[RESTART_KEY_ANNOTATION] === key) {
         return { component, via: 'kubernetes', target: `${namespace}/${name}`, alreadyApplied: true };
       }
       const annotations = { [RESTARTED_AT_ANNOTATION]: now().toISOString(), [RESTART_KEY_ANNOTATION]: key };
-      await apps.patchNamespacedDeployment({ name, namespace, body: { spec: { template: { metadata: { annotations } } } } }, mergePatch);
+      await apps.patchNamespacedDeployment(
+        { name, namespace, body: { spec: { template: { metadata: { annotations } } } } },
+        mergePatch,
+      );
       return { component, via: 'kubernetes', target: `${namespace}/${name}`, alreadyApplied: false };
     },
 
@@ -115,20 +124,35 @@ export function createRestartActivities(deps: RestartDeps) {
           body: JSON.stringify({ replicas }),
         });
         // `healer dev` has no standby pool unless the supervisor runs one: the delegation is a no-op there.
-        if (response.status === 404) return { deployment, via: 'supervisor', replicas, skipped: 'the local supervisor runs no standby pool' };
+        if (response.status === 404)
+          return { deployment, via: 'supervisor', replicas, skipped: 'the local supervisor runs no standby pool' };
         if (!response.ok) throw new Error(`supervisor scale of ${deployment}: HTTP ${response.status}`);
         return { deployment, via: 'supervisor', replicas };
       }
       const { apps, namespace } = deps.kube!;
-      const current = await apps.readNamespacedDeploymentScale({ name: deployment, namespace }).catch((error: unknown) => {
-        if ((error as { code?: number }).code === 404) throw ApplicationFailure.nonRetryable(`Deployment ${namespace}/${deployment} not found`, 'UnknownComponent');
-        throw error;
-      });
+      const current = await apps
+        .readNamespacedDeploymentScale({ name: deployment, namespace })
+        .catch((error: unknown) => {
+          if ((error as { code?: number }).code === 404)
+            throw ApplicationFailure.nonRetryable(
+              `Deployment ${namespace}/${deployment} not found`,
+              'UnknownComponent',
+            );
+          throw error;
+        });
       const previousReplicas = current.spec?.replicas;
       if (previousReplicas !== replicas) {
-        await apps.patchNamespacedDeploymentScale({ name: deployment, namespace, body: { spec: { replicas } } }, mergePatch);
+        await apps.patchNamespacedDeploymentScale(
+          { name: deployment, namespace, body: { spec: { replicas } } },
+          mergePatch,
+        );
       }
-      return { deployment, via: 'kubernetes', replicas, ...(previousReplicas !== undefined ? { previousReplicas } : {}) };
+      return {
+        deployment,
+        via: 'kubernetes',
+        replicas,
+        ...(previousReplicas !== undefined ? { previousReplicas } : {}),
+      };
     },
   };
 }

@@ -34,12 +34,14 @@ export function createWatchdogStateActivities({ client, playbookDir }: WatchdogA
       if (input.source) {
         ({ text, file } = input.source);
       } else {
-        if (!/^[a-z0-9_]+$/.test(input.name)) throw ApplicationFailure.nonRetryable(`bad playbook name "${input.name}"`, 'PlaybookLoadError');
+        if (!/^[a-z0-9_]+$/.test(input.name))
+          throw ApplicationFailure.nonRetryable(`bad playbook name "${input.name}"`, 'PlaybookLoadError');
         file = join(playbookDir, `${input.name}.yaml`);
         try {
           text = await readFile(file, 'utf8');
         } catch (error) {
-          if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw ApplicationFailure.nonRetryable(`no playbook file ${file}`, 'PlaybookLoadError');
+          if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+            throw ApplicationFailure.nonRetryable(`no playbook file ${file}`, 'PlaybookLoadError');
           throw error;
         }
       }
@@ -50,7 +52,9 @@ export function createWatchdogStateActivities({ client, playbookDir }: WatchdogA
       }
     },
 
-    async verifyComponentHealthy(request: StepRequest<{ component: string }>): Promise<{ component: string; instanceId?: string; lastHeartbeatAt?: string }> {
+    async verifyComponentHealthy(
+      request: StepRequest<{ component: string }>,
+    ): Promise<{ component: string; instanceId?: string; lastHeartbeatAt?: string }> {
       const { component } = request.params;
       const c = (await components(request.context.watchdogWorkflowId)).find((x) => x.name === component);
       if (!c) throw ApplicationFailure.retryable(`${component} has never sent a heartbeat`, 'ComponentUnhealthy');
@@ -69,7 +73,9 @@ export function createWatchdogStateActivities({ client, playbookDir }: WatchdogA
       return { healthy: request.params.components };
     },
 
-    async setEmergencyMode(request: StepRequest<{ enabled: boolean; reason?: string }>): Promise<{ emergencyMode: boolean }> {
+    async setEmergencyMode(
+      request: StepRequest<{ enabled: boolean; reason?: string }>,
+    ): Promise<{ emergencyMode: boolean }> {
       const { enabled, reason } = request.params;
       await client.workflow.getHandle(request.context.watchdogWorkflowId).signal(emergencyModeSignal, {
         enabled,

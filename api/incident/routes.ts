@@ -5,7 +5,11 @@ import { incidentStatusQuery } from '../../core/contract';
 import { notFound } from '../errors';
 import type { createIncidentDecisions } from '../mcp/temporal-actions';
 
-const idParam = { type: 'object', properties: { id: { type: 'string', pattern: '^incident-[A-Za-z0-9._-]+$' } }, required: ['id'] } as const;
+const idParam = {
+  type: 'object',
+  properties: { id: { type: 'string', pattern: '^incident-[A-Za-z0-9._-]+$' } },
+  required: ['id'],
+} as const;
 const decisionBody = {
   type: ['object', 'null'],
   properties: { by: { type: 'string', maxLength: 200 }, comment: { type: 'string', maxLength: 4000 } },

@@ -13,7 +13,8 @@ import { createMcpServer, type McpDeps } from './server';
 
 export const MCP_PATH = '/mcp';
 
-const jsonRpcError = (code: number, message: string) => JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id: null });
+const jsonRpcError = (code: number, message: string) =>
+  JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id: null });
 
 export function registerMcpRoute(app: FastifyInstance, deps: McpDeps, token: string | undefined): void {
   const guard = requireToken(token);
@@ -39,7 +40,11 @@ export function registerMcpRoute(app: FastifyInstance, deps: McpDeps, token: str
 
   // Stateless: there is no session stream to open (GET) or session to end (DELETE).
   const notAllowed = async (_request: unknown, reply: import('fastify').FastifyReply) =>
-    reply.code(405).header('allow', 'POST').type('application/json').send(jsonRpcError(-32000, 'method not allowed: this MCP endpoint is stateless, use POST'));
+    reply
+      .code(405)
+      .header('allow', 'POST')
+      .type('application/json')
+      .send(jsonRpcError(-32000, 'method not allowed: this MCP endpoint is stateless, use POST'));
   app.get(MCP_PATH, { preHandler: guard }, notAllowed);
   app.delete(MCP_PATH, { preHandler: guard }, notAllowed);
 }

@@ -23,9 +23,16 @@ export function createPushLogs(client: Client, opts: { taskQueue?: string } = {}
     let inventories = 0;
     for (const [index, { target, detections, toolInventories }] of groups.entries()) {
       if (detections.length) {
-        const batchId = pushOptions.idempotencyKey ? `push-${pushOptions.idempotencyKey}-${index}` : `push-${randomUUID()}`;
+        const batchId = pushOptions.idempotencyKey
+          ? `push-${pushOptions.idempotencyKey}-${index}`
+          : `push-${randomUUID()}`;
         await deliver(target, { batchId, detections });
-        delivered.push({ workflowId: target.workflowId, batchId, detections: detections.length, codes: [...new Set(detections.map((d) => d.code))].sort() });
+        delivered.push({
+          workflowId: target.workflowId,
+          batchId,
+          detections: detections.length,
+          codes: [...new Set(detections.map((d) => d.code))].sort(),
+        });
       }
       if (target.kind === 'session') {
         for (const inventory of toolInventories) {
@@ -34,7 +41,13 @@ export function createPushLogs(client: Client, opts: { taskQueue?: string } = {}
         }
       }
     }
-    return { playId, lines: lines.length, detections: delivered.reduce((n, d) => n + d.detections, 0), toolInventories: inventories, batches: delivered };
+    return {
+      playId,
+      lines: lines.length,
+      detections: delivered.reduce((n, d) => n + d.detections, 0),
+      toolInventories: inventories,
+      batches: delivered,
+    };
   };
   return push satisfies NonNullable<McpDeps['pushLogs']>;
 }

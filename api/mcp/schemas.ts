@@ -12,7 +12,9 @@ const agentSchema = z
     tools: z
       .object({
         remote: z.array(z.string()).optional(),
-        localServers: z.record(z.object({ enabled: z.boolean().optional(), tools: z.array(z.string()).optional() }).passthrough()).optional(),
+        localServers: z
+          .record(z.object({ enabled: z.boolean().optional(), tools: z.array(z.string()).optional() }).passthrough())
+          .optional(),
       })
       .passthrough()
       .optional(),
@@ -27,7 +29,9 @@ export const startSessionInput = z
     service: z.string().optional(),
     namespace: z.string().optional().describe('Kubernetes namespace of the agents (default "cto")'),
     cto_config: z
-      .object({ agents: z.record(agentSchema).optional().describe('Agents keyed by name, with the tools each declares') })
+      .object({
+        agents: z.record(agentSchema).optional().describe('Agents keyed by name, with the tools each declares'),
+      })
       .passthrough()
       .optional(),
     tasks: z
@@ -84,14 +88,28 @@ export const detectionSchema = z.object({
   lineNumber: z.number().int().optional(),
   preflight: z.boolean().optional(),
   missingTools: z.array(z.string()).optional(),
-  repeats: z.number().int().min(1).optional().describe('Occurrences of this fingerprint the detection stands for (default 1)'),
-  lastObservedAt: z.string().datetime({ offset: true }).optional().describe('With repeats: when the last occurrence was observed'),
+  repeats: z
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .describe('Occurrences of this fingerprint the detection stands for (default 1)'),
+  lastObservedAt: z
+    .string()
+    .datetime({ offset: true })
+    .optional()
+    .describe('With repeats: when the last occurrence was observed'),
 });
 
 export const sendDetectionsInput = {
   play_id: playId,
   detections: z.array(detectionSchema).min(1).max(1000),
-  batch_id: z.string().min(1).max(200).optional().describe('Idempotency key: a batch re-sent with the same id is applied once'),
+  batch_id: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe('Idempotency key: a batch re-sent with the same id is applied once'),
 };
 
 export const incidentDecisionInput = {
@@ -101,5 +119,9 @@ export const incidentDecisionInput = {
 };
 
 export const watchdogInput = {
-  namespace: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/).optional().describe('Healer namespace of the watchdog (default "cto")'),
+  namespace: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,62}$/)
+    .optional()
+    .describe('Healer namespace of the watchdog (default "cto")'),
 };

@@ -47,7 +47,9 @@ export const MCP_SERVER_VERSION = '0.1.0';
 
 const ok = (value: unknown): CallToolResult => ({
   content: [{ type: 'text', text: JSON.stringify(value, null, 2) }],
-  ...(value && typeof value === 'object' && !Array.isArray(value) ? { structuredContent: value as Record<string, unknown> } : {}),
+  ...(value && typeof value === 'object' && !Array.isArray(value)
+    ? { structuredContent: value as Record<string, unknown> }
+    : {}),
 });
 
 const toolError = (text: string): CallToolResult => ({ content: [{ type: 'text', text }], isError: true });
@@ -55,7 +57,8 @@ const toolError = (text: string): CallToolResult => ({ content: [{ type: 'text',
 /** The text a person or a model reads when a tool fails. */
 export function describeToolError(error: unknown): string {
   if (error instanceof PayloadError) return `invalid payload: ${error.field}: ${error.reason}`;
-  if (error instanceof HttpError) return `${error.message} (${error.statusCode} ${error.code}${error.field ? `, field ${error.field}` : ''})`;
+  if (error instanceof HttpError)
+    return `${error.message} (${error.statusCode} ${error.code}${error.field ? `, field ${error.field}` : ''})`;
   return `error: ${(error as Error)?.message ?? String(error)}`;
 }
 
@@ -70,7 +73,8 @@ function run<A>(body: (args: A) => Promise<unknown>): (args: A) => Promise<CallT
   };
 }
 
-const unavailable = (what: string, why: string) => new HttpError(501, 'not_implemented', `${what} is unavailable in this Healer process (${why})`);
+const unavailable = (what: string, why: string) =>
+  new HttpError(501, 'not_implemented', `${what} is unavailable in this Healer process (${why})`);
 
 export function createMcpServer(deps: McpDeps): McpServer {
   const server = new McpServer({ name: MCP_SERVER_NAME, version: MCP_SERVER_VERSION });
@@ -79,7 +83,8 @@ export function createMcpServer(deps: McpDeps): McpServer {
     'start_session',
     {
       title: 'Start a play session',
-      description: 'Starts watching a play session (workflow play-<play_id>). Same payload as POST /api/v1/session/start; fails if the session is already active.',
+      description:
+        'Starts watching a play session (workflow play-<play_id>). Same payload as POST /api/v1/session/start; fails if the session is already active.',
       inputSchema: startSessionInput,
       annotations: { destructiveHint: false, idempotentHint: false },
     },
@@ -94,7 +99,8 @@ export function createMcpServer(deps: McpDeps): McpServer {
     'get_session',
     {
       title: 'Show a play session',
-      description: 'The session as its workflow sees it: agents and pre-flight checklist, detections by code, recent fingerprints, incidents.',
+      description:
+        'The session as its workflow sees it: agents and pre-flight checklist, detections by code, recent fingerprints, incidents.',
       inputSchema: playIdInput,
       annotations: { readOnlyHint: true },
     },
@@ -119,7 +125,8 @@ export function createMcpServer(deps: McpDeps): McpServer {
     'send_logs',
     {
       title: 'Send log lines to a session',
-      description: 'Pushes raw log lines for a session; they are scanned against the detection catalog and matches are signalled to the session.',
+      description:
+        'Pushes raw log lines for a session; they are scanned against the detection catalog and matches are signalled to the session.',
       inputSchema: sendLogsInput,
     },
     run(async ({ play_id, lines, labels }) => {
@@ -133,13 +140,16 @@ export function createMcpServer(deps: McpDeps): McpServer {
     'send_detections',
     {
       title: 'Send detections to a session',
-      description: 'Signals a batch of already-matched detections to play-<play_id> (signal "detections"). Each detection needs code, severity, priority, patternId, fingerprint, line, source and observedAt.',
+      description:
+        'Signals a batch of already-matched detections to play-<play_id> (signal "detections"). Each detection needs code, severity, priority, patternId, fingerprint, line, source and observedAt.',
       inputSchema: sendDetectionsInput,
     },
     run(async ({ play_id, detections, batch_id }) => {
       const batchId = batch_id ?? `mcp-${randomUUID()}`;
       try {
-        await deps.client.workflow.getHandle(sessionWorkflowId(play_id)).signal(detectionsSignal, { batchId, detections: detections as Detection[] });
+        await deps.client.workflow
+          .getHandle(sessionWorkflowId(play_id))
+          .signal(detectionsSignal, { batchId, detections: detections as Detection[] });
       } catch (error) {
         if (error instanceof WorkflowNotFoundError) throw notFound(`active session ${play_id}`);
         throw error;
@@ -153,7 +163,8 @@ export function createMcpServer(deps: McpDeps): McpServer {
     'end_session',
     {
       title: 'End a play session',
-      description: 'Signals the session to finish with a final status (default completed). Fails if it is unknown or no longer active.',
+      description:
+        'Signals the session to finish with a final status (default completed). Fails if it is unknown or no longer active.',
       inputSchema: endSessionInput,
       annotations: { destructiveHint: true, idempotentHint: false },
     },
@@ -184,7 +195,8 @@ export function createMcpServer(deps: McpDeps): McpServer {
     'get_watchdog',
     {
       title: 'Read the watchdog state',
-      description: "Healer's own health: each component's state, last heartbeat, restarts in the window and any running recovery playbook.",
+      description:
+        "Healer's own health: each component's state, last heartbeat, restarts in the window and any running recovery playbook.",
       inputSchema: watchdogInput,
       annotations: { readOnlyHint: true },
     },

@@ -10,7 +10,10 @@ import { createMcpServer, type McpDeps } from './server';
 import { createIncidentDecisions, createWatchdogReader } from './temporal-actions';
 
 /** Serves MCP on the given streams (default: this process's stdin/stdout) until the input ends. */
-export async function runMcpStdio(deps: McpDeps, io: { stdin: Readable; stdout: Writable } = { stdin: process.stdin, stdout: process.stdout }): Promise<void> {
+export async function runMcpStdio(
+  deps: McpDeps,
+  io: { stdin: Readable; stdout: Writable } = { stdin: process.stdin, stdout: process.stdout },
+): Promise<void> {
   const server = createMcpServer(deps);
   const closed = new Promise<void>((resolve) => {
     server.server.onclose = () => resolve();
@@ -37,13 +40,23 @@ export interface ConnectOptions {
 export async function connectMcpDeps(config: HealerConfig, opts: ConnectOptions = {}): Promise<ConnectedMcpDeps> {
   const connection = await Connection.connect({ address: config.temporal.address });
   const client = new Client({ connection, namespace: config.temporal.namespace });
-  const sessions = new SessionService(client, { ...(opts.taskQueue ? { taskQueue: opts.taskQueue } : {}), settings: { preflightWindowMs: config.preflightWindowMs } });
+  const sessions = new SessionService(client, {
+    ...(opts.taskQueue ? { taskQueue: opts.taskQueue } : {}),
+    settings: { preflightWindowMs: config.preflightWindowMs },
+  });
   return { deps: { sessions, client, ...opts.extras?.(client) }, close: () => connection.close() };
 }
 
 /** Everything that needs only Temporal: log push through the scanner's matcher, the human gate, the watchdog query. */
-export function defaultMcpExtras(client: Client, opts: { taskQueue?: string; namespace?: string } = {}): Omit<McpDeps, 'sessions' | 'client'> {
-  return { pushLogs: createPushLogs(client, opts), ...createIncidentDecisions(client), watchdogState: createWatchdogReader(client, opts.namespace) };
+export function defaultMcpExtras(
+  client: Client,
+  opts: { taskQueue?: string; namespace?: string } = {},
+): Omit<McpDeps, 'sessions' | 'client'> {
+  return {
+    pushLogs: createPushLogs(client, opts),
+    ...createIncidentDecisions(client),
+    watchdogState: createWatchdogReader(client, opts.namespace),
+  };
 }
 
 /** `healer mcp`: serve every tool on stdin/stdout until the client goes away. */

@@ -6,7 +6,14 @@ import type { FastifyInstance } from 'fastify';
 import { utcDay } from '../../core/model/budget';
 import { effectiveState } from '../../core/model/breaker';
 import { readCallLog, type CallLogEntry } from '../../activities/model/call-log';
-import { budgetQuery, budgetWorkflowId, MODEL_HEALTH_WORKFLOW_ID, modelHealthQuery, type BudgetView, type ModelHealthView } from '../../core/contract';
+import {
+  budgetQuery,
+  budgetWorkflowId,
+  MODEL_HEALTH_WORKFLOW_ID,
+  modelHealthQuery,
+  type BudgetView,
+  type ModelHealthView,
+} from '../../core/contract';
 
 export interface HealthApiDeps {
   client: Client;
@@ -55,12 +62,23 @@ export function windowStats(entries: CallLogEntry[], sinceMs: number, target: nu
   const attempts = entries.filter((e) => e.outcome !== 'skipped' && Date.parse(e.time) >= sinceMs);
   const failures = attempts.filter((e) => e.outcome === 'error').length;
   const failureRate = attempts.length ? Math.round((failures / attempts.length) * 10_000) / 10_000 : 0;
-  return { calls: attempts.length, failures, failureRate, target, breached: attempts.length >= minCalls && failureRate > target };
+  return {
+    calls: attempts.length,
+    failures,
+    failureRate,
+    target,
+    breached: attempts.length >= minCalls && failureRate > target,
+  };
 }
 
-export function modelStats(entries: CallLogEntry[], health: ModelHealthView | undefined, nowMs: number): Record<string, ModelStats> {
+export function modelStats(
+  entries: CallLogEntry[],
+  health: ModelHealthView | undefined,
+  nowMs: number,
+): Record<string, ModelStats> {
   const models: Record<string, ModelStats> = {};
-  const of = (model: string): ModelStats => (models[model] ??= { calls: 0, failures: 0, skipped: 0, breaker: breakerState(health, model, nowMs) });
+  const of = (model: string): ModelStats =>
+    (models[model] ??= { calls: 0, failures: 0, skipped: 0, breaker: breakerState(health, model, nowMs) });
   for (const entry of entries) {
     const stats = of(entry.model);
     if (entry.outcome === 'skipped') {
@@ -97,28 +115,54 @@ export async function computeApiHealth(deps: HealthApiDeps): Promise<{ statusCod
   const minCalls = deps.minCallsForBreach ?? 5;
   const day = utcDay(now);
   const yesterday = new Date(now.getTime() - 24 * HOUR_MS);
-  const entries = (await readCallLog(deps.logDir, [yesterday, now])).filter((e) => Date.parse(e.time) >= now.getTime() - 24 * HOUR_MS);
+  const entries = (await readCallLog(deps.logDir, [yesterday, now])).filter(
+    (e) => Date.parse(e.time) >= now.getTime() - 24 * HOUR_MS,
+  );
 
-  const health = await queryOrUndefined(() => deps.client.workflow.getHandle(deps.healthWorkflowId ?? MODEL_HEALTH_WORKFLOW_ID).query(modelHealthQuery));
-  const ledger = await queryOrUndefined(() => deps.client.workflow.getHandle(budgetWorkflowId(day, deps.budgetWorkflowPrefix)).query(budgetQuery));
-  const budget: BudgetView = ledger ?? { day, limitUsd: deps.dailyBudgetUsd, spentUsd: 0, heldUsd: 0, remainingUsd: deps.dailyBudgetUsd, calls: 0, denied: 0 };
-  const deniedLastHour = entries.some((e) => e.errorClass === 'budget' && Date.parse(e.time) >= now.getTime() - HOUR_MS);
+  const health = await queryOrUndefined(() =>
+    deps.client.workflow.getHandle(deps.healthWorkflowId ?? MODEL_HEALTH_WORKFLOW_ID).query(modelHealthQuery),
+  );
+  const ledger = await queryOrUndefined(() =>
+    deps.client.workflow.getHandle(budgetWorkflowId(day, deps.budgetWorkflowPrefix)).query(budgetQuery),
+  );
+  const budget: BudgetView = ledger ?? {
+    day,
+    limitUsd: deps.dailyBudgetUsd,
+    spentUsd: 0,
+    heldUsd: 0,
+    remainingUsd: deps.dailyBudgetUsd,
+    calls: 0,
+    denied: 0,
+  };
+  const deniedLastHour = entries.some(
+    (e) => e.errorClass === 'budget' && Date.parse(e.time) >= now.getTime() - HOUR_MS,
+  );
   const exhausted = budget.spentUsd >= budget.limitUsd || deniedLastHour;
 
   const lastHour = windowStats(entries, now.getTime() - HOUR_MS, target, minCalls);
   const lastDay = windowStats(entries, now.getTime() - 24 * HOUR_MS, target, minCalls);
   const percent = (rate: number): string => `${(rate * 100).toFixed(1)}%`;
   const reasons: string[] = [];
-  if (lastHour.breached) reasons.push(`failure rate over 1 h is ${percent(lastHour.failureRate)} (target < ${percent(target)})`);
-  if (lastDay.breached) reasons.push(`failure rate over 24 h is ${percent(lastDay.failureRate)} (target < ${percent(target)})`);
-  if (exhausted) reasons.push(`daily budget exhausted: $${budget.spentUsd.toFixed(4)} of $${budget.limitUsd.toFixed(2)} spent${deniedLastHour ? '; calls refused in the last hour' : ''}`);
+  if (lastHour.breached)
+    reasons.push(`failure rate over 1 h is ${percent(lastHour.failureRate)} (target < ${percent(target)})`);
+  if (lastDay.breached)
+    reasons.push(`failure rate over 24 h is ${percent(lastDay.failureRate)} (target < ${percent(target)})`);
+  if (exhausted)
+    reasons.push(
+      `daily budget exhausted: $${budget.spentUsd.toFixed(4)} of $${budget.limitUsd.toFixed(2)} spent${deniedLastHour ? '; calls refused in the last hour' : ''}`,
+    );
 
   const body: ApiHealthBody = {
     status: reasons.length ? 'unhealthy' : 'healthy',
     reasons,
     failureRate: { '1h': lastHour, '24h': lastDay },
     models: modelStats(entries, health, now.getTime()),
-    chain: { models: health?.chain?.chain ?? [], missing: health?.chain?.missing ?? [], source: health?.chain?.source, reportedAt: health?.chain?.reportedAt },
+    chain: {
+      models: health?.chain?.chain ?? [],
+      missing: health?.chain?.missing ?? [],
+      source: health?.chain?.source,
+      reportedAt: health?.chain?.reportedAt,
+    },
     budget: { ...budget, exhausted },
     generatedAt: now.toISOString(),
   };

@@ -1,6 +1,11 @@
 // Session operations over Temporal. Every read goes to Temporal (query, describe, visibility), never
 // to a copy in process memory, so any API replica answers the same and a restart loses nothing.
-import { Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type WorkflowExecutionInfo } from '@temporalio/client';
+import {
+  Client,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  type WorkflowExecutionInfo,
+} from '@temporalio/client';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
 import type { SessionInput, SessionStatus, Severity } from '../../core/contract';
 import { sessionStaticDetails, sessionSummary } from '../../core/session/details';
@@ -66,14 +71,18 @@ export class SessionService {
       });
       return { workflowId, runId: handle.firstExecutionRunId };
     } catch (error) {
-      if (error instanceof WorkflowExecutionAlreadyStartedError) throw conflict(`session ${input.playId} is already active`);
+      if (error instanceof WorkflowExecutionAlreadyStartedError)
+        throw conflict(`session ${input.playId} is already active`);
       throw error;
     }
   }
 
   private settingsFor(workflowId: string): SessionSettings {
     const ui = this.options.ui;
-    return { ...this.options.settings, ...(ui ? { sessionLink: `${ui.url}/namespaces/${ui.namespace}/workflows/${workflowId}` } : {}) };
+    return {
+      ...this.options.settings,
+      ...(ui ? { sessionLink: `${ui.url}/namespaces/${ui.namespace}/workflows/${workflowId}` } : {}),
+    };
   }
 
   /** The session's current view, or 404. */
@@ -136,7 +145,13 @@ function toListItem(execution: WorkflowExecutionInfo): SessionListItem {
     workflowId: execution.workflowId,
     repository: attrs.get(searchAttributes.repository),
     // A run that stopped without ending itself (terminated, timed out) is reported as such.
-    status: running ? 'active' : status && status !== 'active' ? status : execution.status.name === 'COMPLETED' ? 'completed' : 'cancelled',
+    status: running
+      ? 'active'
+      : status && status !== 'active'
+        ? status
+        : execution.status.name === 'COMPLETED'
+          ? 'completed'
+          : 'cancelled',
     alertCodes: attrs.get(searchAttributes.alertCodes) ?? [],
     ...(severity ? { severity } : {}),
     incidentCount: attrs.get(searchAttributes.incidentCount) ?? 0,

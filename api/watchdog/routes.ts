@@ -14,14 +14,26 @@ export interface WatchdogRoutesOptions {
 export const watchdogRoutes: FastifyPluginAsync<WatchdogRoutesOptions> = async (app: FastifyInstance, options) => {
   app.get<{ Querystring: { namespace?: string } }>(
     '/api/v1/watchdog',
-    { schema: { querystring: { type: 'object', properties: { namespace: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,62}$' } } } } },
+    {
+      schema: {
+        querystring: {
+          type: 'object',
+          properties: { namespace: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,62}$' } },
+        },
+      },
+    },
     async (request, reply) => {
       const namespace = request.query.namespace ?? options.namespace ?? DEFAULT_K8S_NAMESPACE;
       try {
         return await options.client.workflow.getHandle(watchdogWorkflowId(namespace)).query(watchdogStatusQuery);
       } catch (error) {
         if (error instanceof WorkflowNotFoundError) {
-          return reply.code(404).send({ error: 'not_found', message: `no watchdog is running for namespace ${namespace} (start it with \`healer watchdog\`)` });
+          return reply
+            .code(404)
+            .send({
+              error: 'not_found',
+              message: `no watchdog is running for namespace ${namespace} (start it with \`healer watchdog\`)`,
+            });
         }
         throw error;
       }

@@ -133,4 +133,9 @@ export interface PlaybookResult {
   escalated: boolean;
 }
 
-export const playbookStatusQuery = defineQuery<{ playbook: string; current?: string; steps: StepOutcome[]; sloExceeded: boolean }>('playbookStatus');
+export const playbookStatusQuery = defineQuery<{
+  playbook: string;
+  current?: string;
+  steps: StepOutcome[];
+  sloExceeded: boolean;
+}>('playbookStatus');

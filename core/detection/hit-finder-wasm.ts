@@ -66,26 +66,54 @@ const op = {
 // Parameters 0 = from, 1 = to; locals 2 = state, 3 = i, 4 = newlines.
 const [FROM, TO, STATE, I, NEWLINES] = [0, 1, 2, 3, 4];
 const findHitBody: number[] = [
-  ...op.get(FROM), ...op.set(I),
+  ...op.get(FROM),
+  ...op.set(I),
   ...op.block,
   ...op.loop,
-  ...op.get(I), ...op.get(TO), ...op.geU, ...op.brIf(1), // i >= to: leave the block
+  ...op.get(I),
+  ...op.get(TO),
+  ...op.geU,
+  ...op.brIf(1), // i >= to: leave the block
   // state = table[((state << 8) | input[i]) << 1]
-  ...op.get(STATE), ...op.const(8), ...op.shl, ...op.get(I), ...op.load8, ...op.or, ...op.const(1), ...op.shl, ...op.load16,
-  ...op.tee(STATE), ...op.const(LINE_END_STATE), ...op.geU,
+  ...op.get(STATE),
+  ...op.const(8),
+  ...op.shl,
+  ...op.get(I),
+  ...op.load8,
+  ...op.or,
+  ...op.const(1),
+  ...op.shl,
+  ...op.load16,
+  ...op.tee(STATE),
+  ...op.const(LINE_END_STATE),
+  ...op.geU,
   ...op.if,
-  ...op.get(STATE), ...op.const(HIT_STATE), ...op.eq,
+  ...op.get(STATE),
+  ...op.const(HIT_STATE),
+  ...op.eq,
   ...op.if,
-  ...op.get(NEWLINES), ...op.setGlobal(0), ...op.get(I), ...op.return,
+  ...op.get(NEWLINES),
+  ...op.setGlobal(0),
+  ...op.get(I),
+  ...op.return,
   ...op.end,
-  ...op.get(NEWLINES), ...op.const(1), ...op.add, ...op.set(NEWLINES), // a line end: count it, start over
-  ...op.const(0), ...op.set(STATE),
+  ...op.get(NEWLINES),
+  ...op.const(1),
+  ...op.add,
+  ...op.set(NEWLINES), // a line end: count it, start over
+  ...op.const(0),
+  ...op.set(STATE),
   ...op.end,
-  ...op.get(I), ...op.const(1), ...op.add, ...op.set(I),
+  ...op.get(I),
+  ...op.const(1),
+  ...op.add,
+  ...op.set(I),
   ...op.br(0),
   ...op.end,
   ...op.end,
-  ...op.get(NEWLINES), ...op.setGlobal(0), ...op.const(-1),
+  ...op.get(NEWLINES),
+  ...op.setGlobal(0),
+  ...op.const(-1),
   ...op.end,
 ];
 
@@ -98,7 +126,14 @@ export function hitFinderModule(): Uint8Array {
     ...section(3, vector([[0]])), // function 0 has type 0
     ...section(5, vector([[0x00, 1]])), // one memory, at least one page
     ...section(6, vector([[I32, 0x01, ...op.const(0), ...op.end]])), // mutable i32 global = 0
-    ...section(7, vector([[...name('findHit'), 0x00, 0], [...name('memory'), 0x02, 0], [...name('newlines'), 0x03, 0]])),
+    ...section(
+      7,
+      vector([
+        [...name('findHit'), 0x00, 0],
+        [...name('memory'), 0x02, 0],
+        [...name('newlines'), 0x03, 0],
+      ]),
+    ),
     ...section(10, vector([[...uleb(functionBody.length), ...functionBody]])),
   ]);
 }
@@ -116,7 +151,11 @@ export class WasmHitFinder {
   constructor(table: Uint16Array) {
     compiled ??= new WebAssembly.Module(hitFinderModule());
     const instance = new WebAssembly.Instance(compiled);
-    const exports = instance.exports as { findHit: (from: number, to: number) => number; memory: WebAssembly.Memory; newlines: WebAssembly.Global };
+    const exports = instance.exports as {
+      findHit: (from: number, to: number) => number;
+      memory: WebAssembly.Memory;
+      newlines: WebAssembly.Global;
+    };
     this.memory = exports.memory;
     this.run = exports.findHit;
     this.newlinesGlobal = exports.newlines;

@@ -11,7 +11,10 @@ const TEXT_FORM = /tool[ _-]?inventory(?:\s+(?:reported\s+)?(?:by|for|of)\s+([\w
 const TOOL_NAME = /^[\w.:/@-]+$/;
 
 function toolList(text: string): string[] | undefined {
-  const body = text.trim().replace(/^\[/, '').replace(/\][\s.]*$/, '');
+  const body = text
+    .trim()
+    .replace(/^\[/, '')
+    .replace(/\][\s.]*$/, '');
   if (body === '') return [];
   const tools = body.split(',').map((t) => t.trim().replace(/^["'`]|["'`]$/g, ''));
   // A summary ("14 tools reported, 0 missing") is not a list of names.
@@ -25,7 +28,12 @@ export function parseToolInventory(line: string): ToolInventoryLine | undefined 
     try {
       const obj = JSON.parse(line.slice(brace)) as Record<string, unknown>;
       const kind = String(obj.event ?? obj.msg ?? obj.message ?? obj.type ?? '');
-      if (/tool[ _-]?inventory/i.test(kind) && !/mismatch/i.test(kind) && Array.isArray(obj.tools) && obj.tools.every((t) => typeof t === 'string')) {
+      if (
+        /tool[ _-]?inventory/i.test(kind) &&
+        !/mismatch/i.test(kind) &&
+        Array.isArray(obj.tools) &&
+        obj.tools.every((t) => typeof t === 'string')
+      ) {
         const agent = typeof obj.agent === 'string' ? obj.agent.toLowerCase() : undefined;
         return { ...(agent ? { agent } : {}), tools: [...new Set(obj.tools as string[])].sort() };
       }

@@ -19,7 +19,8 @@ export class LiteralAutomaton {
   constructor(literals: readonly string[]) {
     const words = [...new Set(literals.map((l) => l.toLowerCase()).filter((l) => l.length > 0))];
     for (const w of words) {
-      if ([...w].some((ch) => ch.charCodeAt(0) > 0x7f)) throw new Error(`literal automaton: non-ASCII literal ${JSON.stringify(w)}`);
+      if ([...w].some((ch) => ch.charCodeAt(0) > 0x7f))
+        throw new Error(`literal automaton: non-ASCII literal ${JSON.stringify(w)}`);
       if (w.includes('\n')) throw new Error(`literal automaton: literal contains a newline ${JSON.stringify(w)}`);
     }
     // The trie: goto[state] maps a lower-case byte to a child; `terminal` marks where a word ends.
@@ -75,11 +76,11 @@ export class LiteralAutomaton {
    */
   forEachLineWithLiteral(bytes: Uint8Array, visit: HitLineVisitor): number {
     let newlines = 0;
-    for (let windowStart = 0; windowStart < bytes.length; ) {
+    for (let windowStart = 0; windowStart < bytes.length;) {
       const windowEnd = this.windowEnd(bytes, windowStart);
       this.finder.load(bytes.subarray(windowStart, windowEnd));
       const length = windowEnd - windowStart;
-      for (let from = 0; from < length; ) {
+      for (let from = 0; from < length;) {
         const { hit, newlines: crossed } = this.finder.findHit(from, length);
         newlines += crossed;
         if (hit < 0) break;

@@ -75,7 +75,9 @@ export class Matcher {
 
   constructor(catalog: readonly CatalogEntry[] = CATALOG, suppressions: readonly SuppressionRule[] = SUPPRESSIONS) {
     this.entries = catalog;
-    this.patterns = catalog.flatMap((entry, entryIndex) => entry.patterns.map((spec) => ({ entryIndex, spec, regex: new RegExp(spec.regex, 'i') })));
+    this.patterns = catalog.flatMap((entry, entryIndex) =>
+      entry.patterns.map((spec) => ({ entryIndex, spec, regex: new RegExp(spec.regex, 'i') })),
+    );
     this.patterns.forEach((p, index) => {
       for (const literal of p.spec.literals.map((l) => l.toLowerCase())) {
         const list = this.patternsByLiteral.get(literal) ?? [];
@@ -84,7 +86,11 @@ export class Matcher {
       }
     });
     const literals = [...this.patternsByLiteral.keys()];
-    for (const literal of literals) this.impliedLiterals.set(literal, literals.filter((other) => literal.includes(other)));
+    for (const literal of literals)
+      this.impliedLiterals.set(
+        literal,
+        literals.filter((other) => literal.includes(other)),
+      );
     const compiled = suppressions.map((rule) => ({
       rule,
       regex: new RegExp(rule.regex, rule.caseSensitive ? '' : 'i'),
@@ -126,7 +132,8 @@ export class Matcher {
     let hit: RegExpExecArray | null;
     while ((hit = re.exec(lower)) !== null) {
       found ??= new Set();
-      for (const literal of this.impliedLiterals.get(hit[0])!) for (const i of this.patternsByLiteral.get(literal)!) found.add(i);
+      for (const literal of this.impliedLiterals.get(hit[0])!)
+        for (const i of this.patternsByLiteral.get(literal)!) found.add(i);
       re.lastIndex = hit.index + 1; // overlapping literals start later
     }
     return found && [...found].sort((a, b) => a - b);

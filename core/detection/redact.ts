@@ -29,7 +29,11 @@ const RULES: Rule[] = [
   { name: 'aws-access-key', pattern: /\b(?:AKIA|ASIA|AGPA|AIDA|AROA)[0-9A-Z]{16}\b/g, replace: R('aws-key') },
   { name: 'google-api-key', pattern: /\bAIza[0-9A-Za-z_-]{35}/g, replace: R('google-key') },
   { name: 'slack-token', pattern: /\bxox[abposr]-[A-Za-z0-9-]{10,}/g, replace: R('slack-token') },
-  { name: 'slack-webhook', pattern: /hooks\.slack\.com\/services\/[A-Za-z0-9/_-]+/g, replace: `hooks.slack.com/services/${R('webhook')}` },
+  {
+    name: 'slack-webhook',
+    pattern: /hooks\.slack\.com\/services\/[A-Za-z0-9/_-]+/g,
+    replace: `hooks.slack.com/services/${R('webhook')}`,
+  },
   {
     name: 'discord-webhook',
     pattern: /(discord(?:app)?\.com\/api\/webhooks\/)\d+\/[A-Za-z0-9_-]+/g,

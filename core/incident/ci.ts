@@ -27,13 +27,16 @@ export function combineCi(checks: readonly CheckRunInfo[], statuses: readonly Co
   let pending = 0;
   for (const c of checks) {
     if (c.status !== 'completed') pending++;
-    else if (!PASSING.includes(c.conclusion ?? '')) failures.push(`check ${c.name}: ${c.conclusion}${c.summary ? ` — ${c.summary}` : ''}`);
+    else if (!PASSING.includes(c.conclusion ?? ''))
+      failures.push(`check ${c.name}: ${c.conclusion}${c.summary ? ` — ${c.summary}` : ''}`);
   }
   for (const s of statuses) {
     if (s.state === 'pending') pending++;
-    else if (s.state !== 'success') failures.push(`status ${s.context}: ${s.state}${s.description ? ` — ${s.description}` : ''}`);
+    else if (s.state !== 'success')
+      failures.push(`status ${s.context}: ${s.state}${s.description ? ` — ${s.description}` : ''}`);
   }
   const total = checks.length + statuses.length;
-  const verdict: CiVerdict = failures.length > 0 ? 'failure' : pending > 0 ? 'pending' : total === 0 ? 'none' : 'success';
+  const verdict: CiVerdict =
+    failures.length > 0 ? 'failure' : pending > 0 ? 'pending' : total === 0 ? 'none' : 'success';
   return { verdict, failures, total };
 }

@@ -22,10 +22,16 @@ export function queueEvidence(outbox: EvidenceOutbox, incidentId: string, detect
   else outbox.pending[incidentId] = { ...detection };
 }
 
-const dueAt = (outbox: EvidenceOutbox, incidentId: string, intervalMs: number): number => (outbox.lastSentAt[incidentId] ?? -Infinity) + intervalMs;
+const dueAt = (outbox: EvidenceOutbox, incidentId: string, intervalMs: number): number =>
+  (outbox.lastSentAt[incidentId] ?? -Infinity) + intervalMs;
 
 /** Removes and returns the pending evidence that may go now (all of it with `all`), marking it sent. */
-export function takeDueEvidence(outbox: EvidenceOutbox, nowMs: number, intervalMs: number, all = false): Array<{ incidentId: string; detection: Detection }> {
+export function takeDueEvidence(
+  outbox: EvidenceOutbox,
+  nowMs: number,
+  intervalMs: number,
+  all = false,
+): Array<{ incidentId: string; detection: Detection }> {
   const due: Array<{ incidentId: string; detection: Detection }> = [];
   for (const [incidentId, detection] of Object.entries(outbox.pending)) {
     if (!all && dueAt(outbox, incidentId, intervalMs) > nowMs) continue;

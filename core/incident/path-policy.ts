@@ -50,7 +50,8 @@ export function pathViolation(rawPath: string, policy: PathPolicy): string | und
   if (path.length === 0) return 'empty path';
   if (path.startsWith('/') || /^[a-zA-Z]:/.test(path) || path.includes('\\')) return 'not a repository-relative path';
   const segments = path.split('/');
-  if (segments.some((s) => s === '..' || s === '.' || s === '')) return 'path must not contain empty, "." or ".." segments';
+  if (segments.some((s) => s === '..' || s === '.' || s === ''))
+    return 'path must not contain empty, "." or ".." segments';
   const denied = policy.deny.find((g) => matchesGlob(path, g));
   if (denied) return `forbidden by ${denied}`;
   if (policy.allow.length > 0 && !policy.allow.some((g) => matchesGlob(path, g))) return 'not in the allowed paths';

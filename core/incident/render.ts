@@ -6,7 +6,8 @@ import type { Evaluation, FileEdit } from './schemas';
 
 export const incidentMarker = (incidentId: string): string => `<!-- healer-incident: ${incidentId} -->`;
 /** Marker of one comment kind per incident (and per round where it repeats), e.g. `ci-failed-2`. */
-export const commentMarker = (incidentId: string, kind: string): string => `<!-- healer-comment: ${incidentId} ${kind} -->`;
+export const commentMarker = (incidentId: string, kind: string): string =>
+  `<!-- healer-comment: ${incidentId} ${kind} -->`;
 
 export const HEALER_LABEL = 'healer';
 export const NEEDS_HUMAN_LABEL = 'needs-human';
@@ -15,14 +16,18 @@ export const issueLabels = (code: string, severity: string): string[] => [HEALER
 
 /** Branch names allow a limited alphabet; incident ids are already close to it. */
 export const remediationBranch = (incidentId: string): string =>
-  `healer/${incidentId.replace(/[^A-Za-z0-9._-]/g, '-').replace(/\.\.+/g, '.').slice(0, 200)}`;
+  `healer/${incidentId
+    .replace(/[^A-Za-z0-9._-]/g, '-')
+    .replace(/\.\.+/g, '.')
+    .slice(0, 200)}`;
 
 const oneLine = (s: string, max: number): string => {
   const flat = s.replace(/\s+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 };
 
-export const issueTitle = (code: string, summary: string): string => `[Healer ${code}] ${oneLine(redact(summary), 120)}`;
+export const issueTitle = (code: string, summary: string): string =>
+  `[Healer ${code}] ${oneLine(redact(summary), 120)}`;
 
 /** Fenced block that user text cannot break out of. */
 const fenced = (text: string): string => {
@@ -48,7 +53,10 @@ export interface IssueBodyInput {
 export function issueBody(i: IssueBodyInput): string {
   const e = i.evaluation;
   const d = i.detection;
-  const files = e.affectedFiles.length > 0 ? e.affectedFiles.map((f) => `- \`${oneLine(f, 300)}\``).join('\n') : '_none identified_';
+  const files =
+    e.affectedFiles.length > 0
+      ? e.affectedFiles.map((f) => `- \`${oneLine(f, 300)}\``).join('\n')
+      : '_none identified_';
   const session = i.sessionLink ? `[${i.playId}](${i.sessionLink})` : `\`${i.playId}\``;
   return redact(
     [
@@ -83,12 +91,28 @@ export function issueBody(i: IssueBodyInput): string {
   );
 }
 
-export const prTitle = (code: string, summary: string): string => `[Healer ${code}] Fix: ${oneLine(redact(summary), 110)}`;
+export const prTitle = (code: string, summary: string): string =>
+  `[Healer ${code}] Fix: ${oneLine(redact(summary), 110)}`;
 
-export function prBody(incidentId: string, issueNumber: number | undefined, explanation: string, edits: readonly FileEdit[]): string {
+export function prBody(
+  incidentId: string,
+  issueNumber: number | undefined,
+  explanation: string,
+  edits: readonly FileEdit[],
+): string {
   const fixes = issueNumber !== undefined ? `Fixes #${issueNumber}` : 'Fixes the linked Healer incident';
   return redact(
-    [fixes, '', '### What changed', explanation, '', '### Files', ...edits.map((e) => `- \`${e.path}\``), '', incidentMarker(incidentId)].join('\n'),
+    [
+      fixes,
+      '',
+      '### What changed',
+      explanation,
+      '',
+      '### Files',
+      ...edits.map((e) => `- \`${e.path}\``),
+      '',
+      incidentMarker(incidentId),
+    ].join('\n'),
   );
 }
 
@@ -111,13 +135,30 @@ export const resolvedComment = (incidentId: string, prRef: string, merged: boole
   );
 
 export const escalationComment = (incidentId: string, reason: string): string =>
-  redact(`Healer could not heal this incident automatically and needs a human.\n\n**Why:** ${reason}\n${commentMarker(incidentId, 'escalated')}`);
+  redact(
+    `Healer could not heal this incident automatically and needs a human.\n\n**Why:** ${reason}\n${commentMarker(incidentId, 'escalated')}`,
+  );
 
 export const rejectedComment = (incidentId: string, by: string | undefined, comment: string | undefined): string =>
-  redact(`Remediation was rejected${by ? ` by ${by}` : ''}.${comment ? `\n\n> ${oneLine(comment, 500)}` : ''}\n${commentMarker(incidentId, 'rejected')}`);
+  redact(
+    `Remediation was rejected${by ? ` by ${by}` : ''}.${comment ? `\n\n> ${oneLine(comment, 500)}` : ''}\n${commentMarker(incidentId, 'rejected')}`,
+  );
 
 export const ciFailureComment = (incidentId: string, round: number, failure: string): string =>
-  redact(`CI failed for remediation round ${round}; feeding the failure back.\n\n${fenced(failure)}\n${commentMarker(incidentId, `ci-failed-${round}`)}`);
+  redact(
+    `CI failed for remediation round ${round}; feeding the failure back.\n\n${fenced(failure)}\n${commentMarker(incidentId, `ci-failed-${round}`)}`,
+  );
 
-export const discordMessage = (kind: 'detected' | 'escalated', code: string, title: string, why: string, url?: string): string =>
-  redact(oneLine(`${kind === 'detected' ? '🚨' : '🧑‍🚒'} **${kind === 'detected' ? 'Detected' : 'Escalated'}** ${code}: ${title}${why ? ` — ${why}` : ''}${url ? ` ${url}` : ''}`, 1900));
+export const discordMessage = (
+  kind: 'detected' | 'escalated',
+  code: string,
+  title: string,
+  why: string,
+  url?: string,
+): string =>
+  redact(
+    oneLine(
+      `${kind === 'detected' ? '🚨' : '🧑‍🚒'} **${kind === 'detected' ? 'Detected' : 'Escalated'}** ${code}: ${title}${why ? ` — ${why}` : ''}${url ? ` ${url}` : ''}`,
+      1900,
+    ),
+  );

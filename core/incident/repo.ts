@@ -3,7 +3,10 @@
 /** `owner/name` from `owner/name`, `https://github.com/owner/name(.git)` or `git@github.com:owner/name.git`; undefined if neither. */
 export function repoSlug(repository: string | undefined): string | undefined {
   if (!repository) return undefined;
-  const s = repository.trim().replace(/\.git$/, '').replace(/\/+$/, '');
+  const s = repository
+    .trim()
+    .replace(/\.git$/, '')
+    .replace(/\/+$/, '');
   const m = s.match(/^(?:https?:\/\/[^/]+\/|git@[^:]+:)?([\w.-]+)\/([\w.-]+)$/);
   return m ? `${m[1]}/${m[2]}` : undefined;
 }

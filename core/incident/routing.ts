@@ -16,7 +16,6 @@ export type IncidentRoute =
   | { action: 'defer'; reason: string }
   | { action: 'ignore'; reason: string };
 
-
 export function routeDetection(playId: string, detection: Detection, state: IncidentRoutingState): IncidentRoute {
   const known = state.incidents[detection.fingerprint];
   if (known?.open) return { action: 'forward', incidentId: known.incidentId };

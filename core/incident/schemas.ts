@@ -111,15 +111,28 @@ export function checkEvaluation(value: unknown): Checked<Evaluation> {
   const severity = value.severity as Severity;
   if (!SEVERITY_ORDER.includes(severity)) errors.push('severity: not one of the allowed values');
   const confidence = value.confidence;
-  if (typeof confidence !== 'number' || !(confidence >= 0 && confidence <= 1)) errors.push('confidence: expected number 0..1');
+  if (typeof confidence !== 'number' || !(confidence >= 0 && confidence <= 1))
+    errors.push('confidence: expected number 0..1');
   const files = value.affectedFiles;
-  if (!Array.isArray(files) || files.length > 50 || files.some((f) => typeof f !== 'string' || f.length === 0 || f.length > 300)) {
+  if (
+    !Array.isArray(files) ||
+    files.length > 50 ||
+    files.some((f) => typeof f !== 'string' || f.length === 0 || f.length > 300)
+  ) {
     errors.push('affectedFiles: expected up to 50 non-empty strings');
   }
   if (errors.length > 0) return { ok: false, errors };
   return {
     ok: true,
-    value: { summary, rootCause, category, severity, confidence: confidence as number, affectedFiles: files as string[], suggestedFix },
+    value: {
+      summary,
+      rootCause,
+      category,
+      severity,
+      confidence: confidence as number,
+      affectedFiles: files as string[],
+      suggestedFix,
+    },
   };
 }
 

@@ -37,7 +37,10 @@ export const DEFAULT_INCIDENT_SETTINGS: IncidentSettings = {
 
 const snake = (k: string): string => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
-export function parseIncidentSettings(raw: Record<string, unknown> | undefined): { settings: IncidentSettings; warnings: string[] } {
+export function parseIncidentSettings(raw: Record<string, unknown> | undefined): {
+  settings: IncidentSettings;
+  warnings: string[];
+} {
   const d = DEFAULT_INCIDENT_SETTINGS;
   const warnings: string[] = [];
   const src = raw ?? {};
@@ -53,8 +56,11 @@ export function parseIncidentSettings(raw: Record<string, unknown> | undefined):
   const num = (key: string, def: number, min: number, max: number, integer = false): number => {
     const v = get(key);
     if (v === undefined) return def;
-    if (typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max && (!integer || Number.isInteger(v))) return v;
-    warnings.push(`remediation.${key}: expected ${integer ? 'an integer' : 'a number'} in ${min}..${max}, using ${def}`);
+    if (typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max && (!integer || Number.isInteger(v)))
+      return v;
+    warnings.push(
+      `remediation.${key}: expected ${integer ? 'an integer' : 'a number'} in ${min}..${max}, using ${def}`,
+    );
     return def;
   };
   const globs = (key: string): string[] => {

@@ -12,7 +12,9 @@ export interface GenerateStructuredTimeouts {
   callTimeoutMs: number;
 }
 
-export function generateStructuredOptions(timeouts: GenerateStructuredTimeouts = { chainDeadlineMs: 120_000, callTimeoutMs: 30_000 }): ActivityOptions {
+export function generateStructuredOptions(
+  timeouts: GenerateStructuredTimeouts = { chainDeadlineMs: 120_000, callTimeoutMs: 30_000 },
+): ActivityOptions {
   return {
     taskQueue: LLM_TASK_QUEUE,
     // One attempt may call several models back to back (no waits in between), all within the chain deadline.

@@ -38,7 +38,11 @@ export function acquire(breaker: ModelBreaker, nowMs: number, config: BreakerCon
   if (breaker.state === 'closed') return { allowed: true, probe: false, breaker };
   if (breaker.state === 'open') {
     if (nowMs - (breaker.openedAtMs ?? nowMs) < config.coolDownMs) return { allowed: false, probe: false, breaker };
-    return { allowed: true, probe: true, breaker: { ...breaker, state: 'half-open', probeLeaseUntilMs: nowMs + config.coolDownMs, changedAtMs: nowMs } };
+    return {
+      allowed: true,
+      probe: true,
+      breaker: { ...breaker, state: 'half-open', probeLeaseUntilMs: nowMs + config.coolDownMs, changedAtMs: nowMs },
+    };
   }
   if ((breaker.probeLeaseUntilMs ?? 0) > nowMs) return { allowed: false, probe: false, breaker };
   return { allowed: true, probe: true, breaker: { ...breaker, probeLeaseUntilMs: nowMs + config.coolDownMs } };
@@ -51,16 +55,31 @@ export interface CallOutcome {
   counts: boolean;
 }
 
-export function record(breaker: ModelBreaker, outcome: CallOutcome, nowMs: number, config: BreakerConfig): ModelBreaker {
+export function record(
+  breaker: ModelBreaker,
+  outcome: CallOutcome,
+  nowMs: number,
+  config: BreakerConfig,
+): ModelBreaker {
   if (outcome.ok) {
-    return breaker.state === 'closed' && breaker.consecutiveFailures === 0 ? breaker : { ...closedBreaker(nowMs), lastErrorClass: breaker.lastErrorClass };
+    return breaker.state === 'closed' && breaker.consecutiveFailures === 0
+      ? breaker
+      : { ...closedBreaker(nowMs), lastErrorClass: breaker.lastErrorClass };
   }
   const noted = { ...breaker, lastErrorClass: outcome.errorClass ?? breaker.lastErrorClass };
   if (!outcome.counts) return noted;
   const consecutiveFailures = breaker.consecutiveFailures + 1;
-  const trips = breaker.state === 'half-open' || (breaker.state === 'closed' && consecutiveFailures >= config.failureThreshold);
+  const trips =
+    breaker.state === 'half-open' || (breaker.state === 'closed' && consecutiveFailures >= config.failureThreshold);
   if (!trips) return { ...noted, consecutiveFailures };
-  return { ...noted, consecutiveFailures, state: 'open', openedAtMs: nowMs, probeLeaseUntilMs: undefined, changedAtMs: nowMs };
+  return {
+    ...noted,
+    consecutiveFailures,
+    state: 'open',
+    openedAtMs: nowMs,
+    probeLeaseUntilMs: undefined,
+    changedAtMs: nowMs,
+  };
 }
 
 /** The state a reader should see now (an open breaker past its cool-down reads as half-open). */

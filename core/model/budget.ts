@@ -43,10 +43,19 @@ export function heldUsd(ledger: BudgetLedger): number {
 
 function view(ledger: BudgetLedger, ok: boolean): ReserveResult {
   const held = heldUsd(ledger);
-  return { ok, spentUsd: ledger.spentUsd, heldUsd: held, limitUsd: ledger.limitUsd, remainingUsd: roundUsd(Math.max(0, ledger.limitUsd - ledger.spentUsd - held)) };
+  return {
+    ok,
+    spentUsd: ledger.spentUsd,
+    heldUsd: held,
+    limitUsd: ledger.limitUsd,
+    remainingUsd: roundUsd(Math.max(0, ledger.limitUsd - ledger.spentUsd - held)),
+  };
 }
 
-export function reserve(ledger: BudgetLedger, request: ReserveRequest): { ledger: BudgetLedger; result: ReserveResult } {
+export function reserve(
+  ledger: BudgetLedger,
+  request: ReserveRequest,
+): { ledger: BudgetLedger; result: ReserveResult } {
   if (request.id in ledger.held || request.id in ledger.settled) return { ledger, result: view(ledger, true) };
   const estimate = roundUsd(Math.max(0, request.estimateUsd));
   if (roundUsd(ledger.spentUsd + heldUsd(ledger) + estimate) > ledger.limitUsd) {
@@ -66,7 +75,13 @@ export function settle(ledger: BudgetLedger, request: SettleRequest): BudgetLedg
   const held = { ...ledger.held };
   delete held[request.id];
   const actual = roundUsd(Math.max(0, request.actualUsd));
-  return { ...ledger, held, settled: { ...ledger.settled, [request.id]: actual }, spentUsd: roundUsd(ledger.spentUsd + actual), calls: ledger.calls + 1 };
+  return {
+    ...ledger,
+    held,
+    settled: { ...ledger.settled, [request.id]: actual },
+    spentUsd: roundUsd(ledger.spentUsd + actual),
+    calls: ledger.calls + 1,
+  };
 }
 
 /** YYYYMMDD of a UTC instant: the ledger's and the call log's day. */

@@ -45,7 +45,9 @@ export function stripModelPrefix(name: string): string {
 
 /** Discovered order: generateContent-capable Gemini text models, stable → preview → experimental, newest first. */
 export function orderDiscovered(models: CatalogModel[]): string[] {
-  const usable = models.filter((model) => model.generatesContent && /gemini/i.test(model.id) && !NOT_TEXT_MODELS.test(model.id));
+  const usable = models.filter(
+    (model) => model.generatesContent && /gemini/i.test(model.id) && !NOT_TEXT_MODELS.test(model.id),
+  );
   const ids = [...new Set(usable.map((model) => stripModelPrefix(model.id)))];
   return ids.sort(
     (a, b) =>
@@ -71,7 +73,9 @@ export function parseFallbackModels(value: string | undefined): string[] {
 export function resolveChain(models: CatalogModel[], override: string[]): ResolvedChain {
   const discovered = orderDiscovered(models);
   if (override.length === 0) return { chain: discovered, missing: [], source: 'discovered' };
-  const available = new Set(models.filter((model) => model.generatesContent).map((model) => stripModelPrefix(model.id)));
+  const available = new Set(
+    models.filter((model) => model.generatesContent).map((model) => stripModelPrefix(model.id)),
+  );
   const chain = [...new Set(override)].filter((id) => available.has(id));
   const missing = [...new Set(override)].filter((id) => !available.has(id));
   return { chain, missing, source: 'override' };

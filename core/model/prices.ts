@@ -30,7 +30,12 @@ export function priceFor(model: string, table: PriceTable = DEFAULT_MODEL_PRICES
   return prefix ? table[prefix] : UNKNOWN_MODEL_PRICE;
 }
 
-export function costUsd(model: string, inputTokens: number, outputTokens: number, table: PriceTable = DEFAULT_MODEL_PRICES): number {
+export function costUsd(
+  model: string,
+  inputTokens: number,
+  outputTokens: number,
+  table: PriceTable = DEFAULT_MODEL_PRICES,
+): number {
   const price = priceFor(model, table);
   return roundUsd((inputTokens * price.inputPerMTok + outputTokens * price.outputPerMTok) / 1_000_000);
 }
@@ -44,11 +49,18 @@ export function roundUsd(value: number): number {
 export function parsePriceOverrides(json: string | undefined, base: PriceTable = DEFAULT_MODEL_PRICES): PriceTable {
   if (!json || !json.trim()) return { ...base };
   const parsed: unknown = JSON.parse(json);
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('HEALER_MODEL_PRICES: expected a JSON object of model → {inputPerMTok, outputPerMTok}');
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new Error('HEALER_MODEL_PRICES: expected a JSON object of model → {inputPerMTok, outputPerMTok}');
   const table: PriceTable = { ...base };
   for (const [model, value] of Object.entries(parsed as Record<string, unknown>)) {
     const price = value as Partial<ModelPrice> | null;
-    if (!price || typeof price.inputPerMTok !== 'number' || typeof price.outputPerMTok !== 'number' || price.inputPerMTok < 0 || price.outputPerMTok < 0) {
+    if (
+      !price ||
+      typeof price.inputPerMTok !== 'number' ||
+      typeof price.outputPerMTok !== 'number' ||
+      price.inputPerMTok < 0 ||
+      price.outputPerMTok < 0
+    ) {
       throw new Error(`HEALER_MODEL_PRICES.${model}: expected {inputPerMTok: number ≥ 0, outputPerMTok: number ≥ 0}`);
     }
     table[model] = { inputPerMTok: price.inputPerMTok, outputPerMTok: price.outputPerMTok };

@@ -59,7 +59,9 @@ export function backoffDelayMs(attemptsMade: number, policy: RetryPolicy): numbe
 
 /** The waits between one model's attempts when every attempt fails retryably (none after the last). */
 export function backoffScheduleMs(policy: RetryPolicy): number[] {
-  return Array.from({ length: Math.max(0, policy.attemptsPerModel - 1) }, (_, index) => backoffDelayMs(index + 1, policy));
+  return Array.from({ length: Math.max(0, policy.attemptsPerModel - 1) }, (_, index) =>
+    backoffDelayMs(index + 1, policy),
+  );
 }
 
 export type NextStep = { kind: 'retry-same'; delayMs: number } | { kind: 'next-model' } | { kind: 'stop' };
@@ -73,7 +75,12 @@ export interface FailedAttempt {
  * What to do after a failed attempt. `attemptsMade` counts this model's attempts including the failed one.
  * `msLeft` is what remains of the chain deadline: a wait that would overrun it moves on instead.
  */
-export function decideAfterFailure(failure: FailedAttempt, attemptsMade: number, policy: RetryPolicy, msLeft = Infinity): NextStep {
+export function decideAfterFailure(
+  failure: FailedAttempt,
+  attemptsMade: number,
+  policy: RetryPolicy,
+  msLeft = Infinity,
+): NextStep {
   if (failure.errorClass === 'auth') return { kind: 'stop' };
   if (!isRetryable(failure.errorClass)) return { kind: 'next-model' };
   if (attemptsMade >= policy.attemptsPerModel) return { kind: 'next-model' };

@@ -8,7 +8,12 @@ export function sessionSummary(input: SessionInput): string {
 }
 
 export function sessionStaticDetails(input: SessionInput): string {
-  const lines = [`**Play session** \`${input.playId}\``, '', `- Repository: ${input.repository || '—'}`, `- Namespace: ${input.namespace}`];
+  const lines = [
+    `**Play session** \`${input.playId}\``,
+    '',
+    `- Repository: ${input.repository || '—'}`,
+    `- Namespace: ${input.namespace}`,
+  ];
   if (input.service) lines.push(`- Service: ${input.service}`);
   lines.push('', '| agent | declared tools |', '|---|---|');
   for (const a of input.agents) lines.push(`| ${a.name} | ${a.expectedTools.join(', ') || '—'} |`);
@@ -26,16 +31,20 @@ export function sessionCurrentDetails(view: SessionView): string {
     lines.push('', '| agent | prompts | config | MCP tools | tools-server | missing |', '|---|---|---|---|---|---|');
     for (const a of view.agents) {
       const c = a.checklist;
-      lines.push(`| ${a.name} | ${c.prompts} | ${c.config} | ${c.mcpTools} | ${c.toolsServer} | ${(a.missingTools ?? []).join(', ') || '—'} |`);
+      lines.push(
+        `| ${a.name} | ${c.prompts} | ${c.config} | ${c.mcpTools} | ${c.toolsServer} | ${(a.missingTools ?? []).join(', ') || '—'} |`,
+      );
     }
   }
   if (view.incidents.length) {
     lines.push('', '| incident | code | severity | step | issue | PR |', '|---|---|---|---|---|---|');
     for (const i of view.incidents) {
-      const ref = (r?: { number?: number; title: string; dryRun: boolean }) => (r ? (r.dryRun ? `dry-run: ${r.title}` : `#${r.number}`) : '—');
+      const ref = (r?: { number?: number; title: string; dryRun: boolean }) =>
+        r ? (r.dryRun ? `dry-run: ${r.title}` : `#${r.number}`) : '—';
       lines.push(`| ${i.id} | ${i.code} | ${i.severity} | ${i.step} | ${ref(i.issue)} | ${ref(i.pr)} |`);
     }
   }
-  if (view.incidentsDeferred) lines.push('', `${view.incidentsDeferred} detections past the open-incident cap (counted, not opened).`);
+  if (view.incidentsDeferred)
+    lines.push('', `${view.incidentsDeferred} detections past the open-incident cap (counted, not opened).`);
   return lines.join('\n');
 }

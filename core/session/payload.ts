@@ -30,7 +30,8 @@ function pick(obj: Obj, snake: string): unknown {
 function requireString(value: unknown, field: string, pattern?: RegExp, hint?: string): string {
   if (value === undefined || value === null || value === '') throw new PayloadError(field, 'is required');
   if (typeof value !== 'string') throw new PayloadError(field, `must be a string, got ${typeof value}`);
-  if (pattern && !pattern.test(value)) throw new PayloadError(field, `must be ${hint ?? `match ${pattern}`}, got ${JSON.stringify(value)}`);
+  if (pattern && !pattern.test(value))
+    throw new PayloadError(field, `must be ${hint ?? `match ${pattern}`}, got ${JSON.stringify(value)}`);
   return value;
 }
 
@@ -76,19 +77,22 @@ function normaliseTask(raw: unknown, index: number): TaskSpec {
   const field = `tasks[${index}]`;
   if (!isObj(raw)) throw new PayloadError(field, 'must be an object');
   const id = raw.id;
-  if (typeof id !== 'string' && typeof id !== 'number') throw new PayloadError(`${field}.id`, 'is required (string or number)');
+  if (typeof id !== 'string' && typeof id !== 'number')
+    throw new PayloadError(`${field}.id`, 'is required (string or number)');
   const priority = raw.priority;
   if (priority !== undefined && (typeof priority !== 'number' || !Number.isFinite(priority))) {
     throw new PayloadError(`${field}.priority`, 'must be a number');
   }
   const dependencies = pick(raw, 'dependencies');
-  if (dependencies !== undefined && !Array.isArray(dependencies)) throw new PayloadError(`${field}.dependencies`, 'must be an array');
+  if (dependencies !== undefined && !Array.isArray(dependencies))
+    throw new PayloadError(`${field}.dependencies`, 'must be an array');
   return {
     id: String(id),
     title: requireString(raw.title, `${field}.title`),
     agentHint: optionalString(pick(raw, 'agent_hint'), `${field}.agent_hint`),
     dependencies: (dependencies ?? []).map((d, i) => {
-      if (typeof d !== 'string' && typeof d !== 'number') throw new PayloadError(`${field}.dependencies[${i}]`, 'must be a task id');
+      if (typeof d !== 'string' && typeof d !== 'number')
+        throw new PayloadError(`${field}.dependencies[${i}]`, 'must be a task id');
       return String(d);
     }),
     ...(priority !== undefined ? { priority } : {}),
@@ -98,10 +102,16 @@ function normaliseTask(raw: unknown, index: number): TaskSpec {
 /** Throws PayloadError naming the first failing field. */
 export function normaliseSessionPayload(body: unknown): SessionInput {
   if (!isObj(body)) throw new PayloadError('body', 'must be a JSON object');
-  const playId = requireString(pick(body, 'play_id'), 'play_id', PLAY_ID, 'letters, digits, ".", "_" or "-" (at most 128)');
+  const playId = requireString(
+    pick(body, 'play_id'),
+    'play_id',
+    PLAY_ID,
+    'letters, digits, ".", "_" or "-" (at most 128)',
+  );
   const repository = requireString(body.repository, 'repository', REPOSITORY, '"owner/name"');
   const namespace = optionalString(body.namespace, 'namespace') ?? DEFAULT_K8S_NAMESPACE;
-  if (!K8S_NAMESPACE.test(namespace)) throw new PayloadError('namespace', `must be a Kubernetes namespace name, got ${JSON.stringify(namespace)}`);
+  if (!K8S_NAMESPACE.test(namespace))
+    throw new PayloadError('namespace', `must be a Kubernetes namespace name, got ${JSON.stringify(namespace)}`);
 
   const config = pick(body, 'cto_config') ?? {};
   if (!isObj(config)) throw new PayloadError('cto_config', 'must be an object');
@@ -119,7 +129,8 @@ export function normaliseSessionPayload(body: unknown): SessionInput {
   }
 
   const remediation = config.remediation;
-  if (remediation !== undefined && !isObj(remediation)) throw new PayloadError('cto_config.remediation', 'must be an object');
+  if (remediation !== undefined && !isObj(remediation))
+    throw new PayloadError('cto_config.remediation', 'must be an object');
 
   return {
     playId,

@@ -10,7 +10,12 @@ export interface Checklist {
   toolsServer: CheckState;
 }
 
-export const pendingChecklist = (): Checklist => ({ prompts: 'pending', config: 'pending', mcpTools: 'pending', toolsServer: 'pending' });
+export const pendingChecklist = (): Checklist => ({
+  prompts: 'pending',
+  config: 'pending',
+  mcpTools: 'pending',
+  toolsServer: 'pending',
+});
 
 /** The declared tools the agent did not report, sorted. Extra reported tools are fine. */
 export function missingTools(expected: readonly string[], reported: readonly string[]): string[] {

@@ -91,7 +91,12 @@ export interface DetectionsOutcome {
 }
 
 /** Applies a batch of detections: counts, dedup by fingerprint, pre-flight marking. Mutates `state`. */
-export function applyDetections(state: SessionState, detections: Detection[], now: string, batchId?: string): DetectionsOutcome {
+export function applyDetections(
+  state: SessionState,
+  detections: Detection[],
+  now: string,
+  batchId?: string,
+): DetectionsOutcome {
   if (batchId !== undefined) {
     if (state.recentBatchIds.includes(batchId)) return { firstSeen: [], repeats: [], duplicateBatch: true };
     state.recentBatchIds.push(batchId);
@@ -140,7 +145,13 @@ export function applyDetections(state: SessionState, detections: Detection[], no
 }
 
 /** Records an agent start and opens its pre-flight window. A repeated start keeps the first window. */
-export function applyAgentStarted(state: SessionState, agentName: string, at: string, windowMs: number, now: string): AgentRuntime {
+export function applyAgentStarted(
+  state: SessionState,
+  agentName: string,
+  at: string,
+  windowMs: number,
+  now: string,
+): AgentRuntime {
   const agent = agentRuntime(state, agentName);
   if (agent.startedAt === undefined) {
     agent.startedAt = at;
@@ -151,7 +162,13 @@ export function applyAgentStarted(state: SessionState, agentName: string, at: st
 }
 
 /** Compares a reported inventory with the declared tools; returns the missing names. */
-export function applyToolInventory(state: SessionState, input: SessionInput, agentName: string, tools: string[], now: string): string[] {
+export function applyToolInventory(
+  state: SessionState,
+  input: SessionInput,
+  agentName: string,
+  tools: string[],
+  now: string,
+): string[] {
   const agent = agentRuntime(state, agentName);
   const expected = input.agents.find((a) => a.name === agentName)?.expectedTools ?? [];
   const missing = missingTools(expected, tools);
@@ -191,7 +208,8 @@ export function upsertIncident(state: SessionState, incident: IncidentSummary, n
   state.updatedAt = now;
 }
 
-export const openIncidentCount = (state: SessionState): number => state.incidents.filter((i) => i.status === 'open').length;
+export const openIncidentCount = (state: SessionState): number =>
+  state.incidents.filter((i) => i.status === 'open').length;
 
 /** Most recent distinct failures first. */
 export function recentFingerprints(state: SessionState, limit = 50): FingerprintView[] {

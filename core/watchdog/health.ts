@@ -50,7 +50,11 @@ export function expectComponent(name: string, nowMs: number): TrackedComponent {
   return { name, lastHeartbeatMs: nowMs, heard: false, lastProgressMs: nowMs, restarts: [] };
 }
 
-export function applyHeartbeat(previous: TrackedComponent | undefined, hb: HeartbeatData, nowMs: number): TrackedComponent {
+export function applyHeartbeat(
+  previous: TrackedComponent | undefined,
+  hb: HeartbeatData,
+  nowMs: number,
+): TrackedComponent {
   const t: TrackedComponent = previous ? { ...previous } : expectComponent(hb.component, nowMs);
   const newInstance = t.instanceId !== undefined && t.instanceId !== hb.instanceId;
   const cursor = hb.progress?.cursor;
@@ -58,7 +62,8 @@ export function applyHeartbeat(previous: TrackedComponent | undefined, hb: Heart
   if (!t.heard || newInstance || moved || hb.progress?.hasNewData !== true) t.lastProgressMs = nowMs;
   if (t.restartingSinceMs !== undefined) {
     const progressed = cursor !== undefined && cursor !== t.cursorAtRestart;
-    if (hb.instanceId !== t.instanceAtRestart || progressed || t.instanceAtRestart === undefined) t.recoveredSinceRestart = true;
+    if (hb.instanceId !== t.instanceAtRestart || progressed || t.instanceAtRestart === undefined)
+      t.recoveredSinceRestart = true;
   }
   // A new instance of a component marked failed means someone (or something) brought it back.
   if (newInstance) t.failedReason = undefined;
@@ -72,7 +77,8 @@ export function applyHeartbeat(previous: TrackedComponent | undefined, hb: Heart
   return t;
 }
 
-const isSilent = (t: TrackedComponent, nowMs: number, p: WatchdogPolicy): boolean => nowMs - t.lastHeartbeatMs >= p.silentAfterMs;
+const isSilent = (t: TrackedComponent, nowMs: number, p: WatchdogPolicy): boolean =>
+  nowMs - t.lastHeartbeatMs >= p.silentAfterMs;
 const isStuck = (t: TrackedComponent, nowMs: number, p: WatchdogPolicy): boolean =>
   t.cursor !== undefined && t.hasNewData === true && nowMs - t.lastProgressMs >= p.stuckAfterMs;
 
@@ -124,7 +130,14 @@ export interface DecideInput {
   emergencyRuns: number[];
 }
 
-export function decide({ components, nowMs, policy, emergencyRunning, busy, emergencyRuns }: DecideInput): WatchdogDecision[] {
+export function decide({
+  components,
+  nowMs,
+  policy,
+  emergencyRunning,
+  busy,
+  emergencyRuns,
+}: DecideInput): WatchdogDecision[] {
   if (emergencyRunning || components.length === 0) return [];
   const alive = components.filter((c) => !c.failedReason);
   const decisions: WatchdogDecision[] = [];
@@ -135,7 +148,13 @@ export function decide({ components, nowMs, policy, emergencyRunning, busy, emer
     const names = alive.map((c) => c.name);
     const recent = restartsInWindow(emergencyRuns, nowMs, policy);
     if (recent.length >= policy.restartLimit) {
-      return [{ kind: 'give_up', components: names, reason: `emergency recovery already ran ${recent.length} times in ${policy.restartWindowMs / 60_000} min` }];
+      return [
+        {
+          kind: 'give_up',
+          components: names,
+          reason: `emergency recovery already ran ${recent.length} times in ${policy.restartWindowMs / 60_000} min`,
+        },
+      ];
     }
     if (nowMs >= nextRestartAllowedMs(emergencyRuns, nowMs, policy)) return [{ kind: 'emergency', components: names }];
     return [];
@@ -143,7 +162,9 @@ export function decide({ components, nowMs, policy, emergencyRunning, busy, emer
 
   // The recovering side must have beaten recently (within half the silence threshold): when both sides die
   // together their last beats are staggered, and the later one must not pass for healthy a moment longer.
-  const healthy = alive.filter((c) => !busy.has(c.name) && isHealthy(c, nowMs, policy) && nowMs - c.lastHeartbeatMs < policy.silentAfterMs / 2);
+  const healthy = alive.filter(
+    (c) => !busy.has(c.name) && isHealthy(c, nowMs, policy) && nowMs - c.lastHeartbeatMs < policy.silentAfterMs / 2,
+  );
   for (const c of alive) {
     if (busy.has(c.name) || c.restartingSinceMs !== undefined) continue;
     const state = healthState(c, nowMs, policy);
@@ -152,7 +173,11 @@ export function decide({ components, nowMs, policy, emergencyRunning, busy, emer
     if (!helper) continue; // wait: if everyone stays silent, emergency recovery takes over
     const recent = restartsInWindow(c.restarts, nowMs, policy);
     if (recent.length >= policy.restartLimit) {
-      decisions.push({ kind: 'give_up', components: [c.name], reason: `${state} after ${recent.length} restarts in ${policy.restartWindowMs / 60_000} min` });
+      decisions.push({
+        kind: 'give_up',
+        components: [c.name],
+        reason: `${state} after ${recent.length} restarts in ${policy.restartWindowMs / 60_000} min`,
+      });
       continue;
     }
     if (nowMs < nextRestartAllowedMs(c.restarts, nowMs, policy)) continue;
@@ -162,7 +187,12 @@ export function decide({ components, nowMs, policy, emergencyRunning, busy, emer
 }
 
 /** The next moment a decision could change without any new heartbeat (undefined: none). */
-export function nextWakeMs(components: TrackedComponent[], nowMs: number, policy: WatchdogPolicy, emergencyRuns: number[]): number | undefined {
+export function nextWakeMs(
+  components: TrackedComponent[],
+  nowMs: number,
+  policy: WatchdogPolicy,
+  emergencyRuns: number[],
+): number | undefined {
   const times: number[] = [];
   for (const c of components) {
     if (c.failedReason) continue;

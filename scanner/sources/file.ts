@@ -26,12 +26,12 @@ interface FilePosition {
   inode: number;
 }
 
-const encode = (p: FilePosition): string => `${pad(p.generation, 6)}:${pad(p.offset, 15)}:${pad(p.line, 12)}:${p.inode}`;
+const encode = (p: FilePosition): string =>
+  `${pad(p.generation, 6)}:${pad(p.offset, 15)}:${pad(p.line, 12)}:${p.inode}`;
 function decode(s: string): FilePosition {
   const [g, o, l, i] = s.split(':').map(Number);
   return { generation: g, offset: o, line: l, inode: i };
 }
-
 
 export function fileSource(opts: FileSourceOptions): Source {
   const stream = `file:${opts.path}`;
@@ -68,13 +68,23 @@ export function fileSource(opts: FileSourceOptions): Source {
           const cur: FilePosition = pos!;
           const { bytesRead } = await handle.read(buf, 0, buf.length, cur.offset + carry.length);
           if (bytesRead > 0) {
-            const data = carry.length ? Buffer.concat([carry, buf.subarray(0, bytesRead)]) : Buffer.from(buf.subarray(0, bytesRead));
+            const data = carry.length
+              ? Buffer.concat([carry, buf.subarray(0, bytesRead)])
+              : Buffer.from(buf.subarray(0, bytesRead));
             let start = 0;
             for (let nl = data.indexOf(10); nl >= 0; nl = data.indexOf(10, start)) {
               const end = nl > start && data[nl - 1] === 13 ? nl - 1 : nl;
               cur.offset += nl + 1 - start;
               cur.line += 1;
-              yield { kind: 'line', stream, position: encode(cur), line: data.toString('utf8', start, end), labels: opts.labels ?? {}, observedAt: now().toISOString(), lineNumber: cur.line };
+              yield {
+                kind: 'line',
+                stream,
+                position: encode(cur),
+                line: data.toString('utf8', start, end),
+                labels: opts.labels ?? {},
+                observedAt: now().toISOString(),
+                lineNumber: cur.line,
+              };
               start = nl + 1;
             }
             carry = data.subarray(start);
@@ -91,7 +101,15 @@ export function fileSource(opts: FileSourceOptions): Source {
               // The old file ended without a newline: its last line is complete now.
               cur.offset += carry.length;
               cur.line += 1;
-              yield { kind: 'line', stream, position: encode(cur), line: carry.toString('utf8'), labels: opts.labels ?? {}, observedAt: now().toISOString(), lineNumber: cur.line };
+              yield {
+                kind: 'line',
+                stream,
+                position: encode(cur),
+                line: carry.toString('utf8'),
+                labels: opts.labels ?? {},
+                observedAt: now().toISOString(),
+                lineNumber: cur.line,
+              };
             }
             await handle.close();
             handle = undefined;
@@ -108,7 +126,11 @@ export function fileSource(opts: FileSourceOptions): Source {
 }
 
 /** Lines from stdin (or any readable); positions are line numbers, not resumable. */
-export function stdinSource(input: NodeJS.ReadableStream, labels: Labels = {}, now: () => Date = () => new Date()): Source {
+export function stdinSource(
+  input: NodeJS.ReadableStream,
+  labels: Labels = {},
+  now: () => Date = () => new Date(),
+): Source {
   const stream = 'file:-';
   return {
     name: stream,
@@ -118,7 +140,15 @@ export function stdinSource(input: NodeJS.ReadableStream, labels: Labels = {}, n
       ctx.signal.addEventListener('abort', () => rl.close(), { once: true });
       for await (const line of rl) {
         n++;
-        yield { kind: 'line', stream, position: pad(n, 12), line, labels, observedAt: now().toISOString(), lineNumber: n };
+        yield {
+          kind: 'line',
+          stream,
+          position: pad(n, 12),
+          line,
+          labels,
+          observedAt: now().toISOString(),
+          lineNumber: n,
+        };
       }
     },
   };

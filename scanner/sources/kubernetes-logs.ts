@@ -83,8 +83,14 @@ export function kubernetesLogsSource(opts: KubernetesLogsOptions): Source {
           const onStop = (): void => controller?.abort();
           stop.addEventListener('abort', onStop, { once: true });
           try {
-            const sinceTime = last ? new Date(Date.parse(last.slice(0, 30))).toISOString().replace(/\.\d+Z$/, 'Z') : undefined;
-            controller = await log.log(opts.namespace, pod, container, sink, { follow: true, timestamps: true, sinceTime });
+            const sinceTime = last
+              ? new Date(Date.parse(last.slice(0, 30))).toISOString().replace(/\.\d+Z$/, 'Z')
+              : undefined;
+            controller = await log.log(opts.namespace, pod, container, sink, {
+              follow: true,
+              timestamps: true,
+              sinceTime,
+            });
             await finished(sink).catch(() => undefined);
             backoff = 200;
           } catch (error) {
@@ -128,7 +134,14 @@ export function kubernetesLogsSource(opts: KubernetesLogsOptions): Source {
         }
       };
 
-      const watching = watchForever(opts.kubeConfig, `/api/v1/namespaces/${opts.namespace}/pods`, { labelSelector: opts.labelSelector }, sync, ctx.signal, ctx.log);
+      const watching = watchForever(
+        opts.kubeConfig,
+        `/api/v1/namespaces/${opts.namespace}/pods`,
+        { labelSelector: opts.labelSelector },
+        sync,
+        ctx.signal,
+        ctx.log,
+      );
       ctx.signal.addEventListener('abort', () => queue.close(), { once: true });
       try {
         yield* queue;

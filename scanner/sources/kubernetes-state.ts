@@ -12,15 +12,22 @@ import type { StateStore } from '../state';
 import { AsyncQueue, sleep } from './queue';
 import { watchForever, type KubeObject } from './watch';
 
-export const DEFAULT_AGENT_TIMEOUT_MINUTES: Record<string, number> = { rex: 45, blaze: 45, cleo: 15, tess: 30, cipher: 15, atlas: 20 };
+export const DEFAULT_AGENT_TIMEOUT_MINUTES: Record<string, number> = {
+  rex: 45,
+  blaze: 45,
+  cleo: 15,
+  tess: 30,
+  cipher: 15,
+  atlas: 20,
+};
 export const DEFAULT_TIMEOUT_MINUTES = 60;
 const TERMINAL_CODERUN_PHASES = ['succeeded', 'failed', 'completed', 'cancelled', 'canceled', 'error'];
 
 /** Priority, severity and title of A7-A9 (from the catalog). */
-export const STATE_CODES = Object.fromEntries(STATE_CATALOG.map((e) => [e.code, e])) as Record<string, { priority: Priority; severity: Severity; title: string }> as Record<
-  'A7' | 'A8' | 'A9',
+export const STATE_CODES = Object.fromEntries(STATE_CATALOG.map((e) => [e.code, e])) as Record<
+  string,
   { priority: Priority; severity: Severity; title: string }
->;
+> as Record<'A7' | 'A8' | 'A9', { priority: Priority; severity: Severity; title: string }>;
 
 export interface KubernetesStateOptions {
   kubeConfig: KubeConfig;
@@ -110,18 +117,29 @@ export function kubernetesStateSource(opts: KubernetesStateOptions): Source {
           phase?: string;
           reason?: string;
           startTime?: string;
-          containerStatuses?: Array<{ name: string; restartCount?: number; state?: { waiting?: { reason?: string }; terminated?: { reason?: string; exitCode?: number } } }>;
+          containerStatuses?: Array<{
+            name: string;
+            restartCount?: number;
+            state?: { waiting?: { reason?: string }; terminated?: { reason?: string; exitCode?: number } };
+          }>;
         };
-        if (status.phase === 'Failed') raise('A7', 'failed', pod, `pod ${name} failed${status.reason ? `: ${status.reason}` : ''}`);
+        if (status.phase === 'Failed')
+          raise('A7', 'failed', pod, `pod ${name} failed${status.reason ? `: ${status.reason}` : ''}`);
         for (const c of status.containerStatuses ?? []) {
           const waiting = c.state?.waiting?.reason;
           if (waiting && /CrashLoopBackOff|ImagePullBackOff|ErrImagePull|CreateContainerConfigError/.test(waiting)) {
-            raise('A7', waiting.toLowerCase(), pod, `pod ${name} container ${c.name} ${waiting} (restarts ${c.restartCount ?? 0})`);
+            raise(
+              'A7',
+              waiting.toLowerCase(),
+              pod,
+              `pod ${name} container ${c.name} ${waiting} (restarts ${c.restartCount ?? 0})`,
+            );
           }
           if ((c.restartCount ?? 0) >= (opts.restartThreshold ?? 3)) {
             raise('A7', 'restarts', pod, `pod ${name} container ${c.name} restarted ${c.restartCount} times`);
           }
-          if (c.state?.terminated?.reason === 'OOMKilled') raise('A7', 'oomkilled', pod, `pod ${name} container ${c.name} OOMKilled`);
+          if (c.state?.terminated?.reason === 'OOMKilled')
+            raise('A7', 'oomkilled', pod, `pod ${name} container ${c.name} OOMKilled`);
         }
         if (status.phase === 'Running') {
           const agent = agentOf(pod, agentLabel);
@@ -129,7 +147,12 @@ export function kubernetesStateSource(opts: KubernetesStateOptions): Source {
           const started = ts(status.startTime) ?? ts(pod.metadata.creationTimestamp);
           if (started !== undefined && now().getTime() - started > limitMin * 60_000) {
             const minutes = Math.floor((now().getTime() - started) / 60_000);
-            raise('A8', 'timeout', pod, `pod ${name} (agent ${agent ?? 'unknown'}) running ${minutes} min, past its ${limitMin} min timeout`);
+            raise(
+              'A8',
+              'timeout',
+              pod,
+              `pod ${name} (agent ${agent ?? 'unknown'}) running ${minutes} min, past its ${limitMin} min timeout`,
+            );
           }
         }
       };
@@ -158,8 +181,22 @@ export function kubernetesStateSource(opts: KubernetesStateOptions): Source {
       const group = opts.coderunGroup ?? 'agents.platform';
       const version = opts.coderunVersion ?? 'v1';
       const tasks = [
-        watchForever(opts.kubeConfig, `/api/v1/namespaces/${opts.namespace}/pods`, { labelSelector: opts.labelSelector }, onEvent('pod'), ctx.signal, ctx.log),
-        watchForever(opts.kubeConfig, `/apis/${group}/${version}/namespaces/${opts.namespace}/coderuns`, {}, onEvent('coderun'), ctx.signal, ctx.log),
+        watchForever(
+          opts.kubeConfig,
+          `/api/v1/namespaces/${opts.namespace}/pods`,
+          { labelSelector: opts.labelSelector },
+          onEvent('pod'),
+          ctx.signal,
+          ctx.log,
+        ),
+        watchForever(
+          opts.kubeConfig,
+          `/apis/${group}/${version}/namespaces/${opts.namespace}/coderuns`,
+          {},
+          onEvent('coderun'),
+          ctx.signal,
+          ctx.log,
+        ),
         (async () => {
           while (!ctx.signal.aborted) {
             await sleep(opts.checkEveryMs ?? 30_000, ctx.signal);

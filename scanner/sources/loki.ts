@@ -27,7 +27,6 @@ interface LokiResponse {
   data: { resultType: string; result: Array<{ stream: Record<string, string>; values: Array<[string, string]> }> };
 }
 
-
 export function lokiSource(opts: LokiSourceOptions): Source {
   const query = opts.query ?? DEFAULT_LOKI_QUERY;
   const stream = `loki:${query}`;
@@ -40,15 +39,26 @@ export function lokiSource(opts: LokiSourceOptions): Source {
     async *records(ctx: SourceContext): AsyncIterable<LineRecord> {
       const saved = ctx.cursor(stream);
       // Last emitted entry: its timestamp and index among entries sharing that timestamp.
-      let lastTs = saved ? BigInt(saved.slice(0, 20)) : (BigInt(now().getTime() - (opts.lookbackMs ?? 300_000)) * 1_000_000n) - 1n;
+      let lastTs = saved
+        ? BigInt(saved.slice(0, 20))
+        : BigInt(now().getTime() - (opts.lookbackMs ?? 300_000)) * 1_000_000n - 1n;
       let lastIdx = saved ? Number(saved.slice(21)) : Number.MAX_SAFE_INTEGER;
       let backoff = pollMs;
       while (!ctx.signal.aborted) {
         const endNs = BigInt(now().getTime()) * 1_000_000n + 1n;
-        const params = new URLSearchParams({ query, start: lastTs.toString(), end: endNs.toString(), limit: String(limit), direction: 'forward' });
+        const params = new URLSearchParams({
+          query,
+          start: lastTs.toString(),
+          end: endNs.toString(),
+          limit: String(limit),
+          direction: 'forward',
+        });
         let body: LokiResponse;
         try {
-          const res = await doFetch(`${opts.url.replace(/\/+$/, '')}/loki/api/v1/query_range?${params}`, { headers: opts.headers, signal: ctx.signal });
+          const res = await doFetch(`${opts.url.replace(/\/+$/, '')}/loki/api/v1/query_range?${params}`, {
+            headers: opts.headers,
+            signal: ctx.signal,
+          });
           if (!res.ok) throw new Error(`HTTP ${res.status}: ${(await res.text()).slice(0, 200)}`);
           body = (await res.json()) as LokiResponse;
           if (body.status !== 'success') throw new Error(`status ${body.status}`);
@@ -65,7 +75,21 @@ export function lokiSource(opts: LokiSourceOptions): Source {
           const key = JSON.stringify(Object.entries(s.stream).sort());
           return s.values.map(([ts, line]) => ({ ts: BigInt(ts), key, labels: s.stream, line }));
         });
-        entries.sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : a.key < b.key ? -1 : a.key > b.key ? 1 : a.line < b.line ? -1 : a.line > b.line ? 1 : 0));
+        entries.sort((a, b) =>
+          a.ts < b.ts
+            ? -1
+            : a.ts > b.ts
+              ? 1
+              : a.key < b.key
+                ? -1
+                : a.key > b.key
+                  ? 1
+                  : a.line < b.line
+                    ? -1
+                    : a.line > b.line
+                      ? 1
+                      : 0,
+        );
         let idx = -1;
         let prevTs = -1n;
         let emitted = 0;
@@ -76,7 +100,14 @@ export function lokiSource(opts: LokiSourceOptions): Source {
           lastTs = e.ts;
           lastIdx = idx;
           emitted++;
-          yield { kind: 'line', stream, position: `${pad(e.ts, 20)}:${pad(idx, 6)}`, line: e.line, labels: e.labels, observedAt: new Date(Number(e.ts / 1_000_000n)).toISOString() };
+          yield {
+            kind: 'line',
+            stream,
+            position: `${pad(e.ts, 20)}:${pad(idx, 6)}`,
+            line: e.line,
+            labels: e.labels,
+            observedAt: new Date(Number(e.ts / 1_000_000n)).toISOString(),
+          };
         }
         // A full page means more is waiting: ask again at once from the last timestamp.
         if (entries.length >= limit && emitted > 0) continue;

@@ -7,7 +7,14 @@ import { sleep } from './queue';
 export type WatchHandler = (type: 'ADDED' | 'MODIFIED' | 'DELETED', object: KubeObject) => void | Promise<void>;
 
 export interface KubeObject {
-  metadata: { name: string; namespace?: string; uid?: string; resourceVersion?: string; creationTimestamp?: string | Date; labels?: Record<string, string> };
+  metadata: {
+    name: string;
+    namespace?: string;
+    uid?: string;
+    resourceVersion?: string;
+    creationTimestamp?: string | Date;
+    labels?: Record<string, string>;
+  };
   spec?: Record<string, unknown>;
   status?: Record<string, unknown>;
 }

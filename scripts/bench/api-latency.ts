@@ -13,7 +13,12 @@ export async function benchApiLatency(opts: { sessions?: number; port?: number }
   const sessions = opts.sessions ?? 200;
   const dir = mkdtempSync(join(tmpdir(), 'healer-bench-api-'));
   const server = await startDevServer({ port: opts.port ?? 27233, dbFile: join(dir, 'temporal.db'), headless: true });
-  const config = loadConfig({ TEMPORAL_ADDRESS: server.address, HEALER_PORT: '0', HEALER_LOG_LEVEL: 'silent', HEALER_STATE_DIR: dir });
+  const config = loadConfig({
+    TEMPORAL_ADDRESS: server.address,
+    HEALER_PORT: '0',
+    HEALER_LOG_LEVEL: 'silent',
+    HEALER_STATE_DIR: dir,
+  });
   const worker = await startMainWorker(config);
   const api = await startApi(config);
   const start: number[] = [];
@@ -26,7 +31,11 @@ export async function benchApiLatency(opts: { sessions?: number; port?: number }
       const started = await fetch(`${api.url}/api/v1/session/start`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ play_id: playId, repository: 'bench/repo', cto_config: { agents: { rex: { tools: { remote: ['a'] } } } } }),
+        body: JSON.stringify({
+          play_id: playId,
+          repository: 'bench/repo',
+          cto_config: { agents: { rex: { tools: { remote: ['a'] } } } },
+        }),
       });
       if (started.status !== 201) throw new Error(`start answered ${started.status}`);
       const t1 = performance.now();

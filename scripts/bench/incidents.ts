@@ -46,24 +46,55 @@ export async function benchIncidents(opts: BenchIncidentsOptions = {}): Promise<
   const github = await startFakeGitHub({ files: { 'src/lib.rs': 'broken\n' }, ciPendingPolls: 1 });
   const gemini = await startFakeGemini({ models: [{ id: EVAL_MODEL }, { id: PATCH_MODEL }] });
   const discord = await startFakeDiscord();
-  gemini.script(EVAL_MODEL, { kind: 'ok', answer: { summary: 'crash', rootCause: 'unwrap on None', category: 'code', severity: 'high', confidence: 0.9, affectedFiles: ['src/lib.rs'], suggestedFix: 'handle None' } });
-  gemini.script(PATCH_MODEL, { kind: 'ok', answer: { summary: 'fix', explanation: 'handle None', edits: [{ path: 'src/lib.rs', content: 'fixed\n' }] } });
+  gemini.script(EVAL_MODEL, {
+    kind: 'ok',
+    answer: {
+      summary: 'crash',
+      rootCause: 'unwrap on None',
+      category: 'code',
+      severity: 'high',
+      confidence: 0.9,
+      affectedFiles: ['src/lib.rs'],
+      suggestedFix: 'handle None',
+    },
+  });
+  gemini.script(PATCH_MODEL, {
+    kind: 'ok',
+    answer: { summary: 'fix', explanation: 'handle None', edits: [{ path: 'src/lib.rs', content: 'fixed\n' }] },
+  });
   const connection = await Connection.connect({ address: server.address });
   const native = await NativeConnection.connect({ address: server.address });
   const client = new Client({ connection });
   const workers: Array<{ worker: Worker; done: Promise<void> }> = [];
   try {
-    const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows/incident/incident'), logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} } });
+    const workflowBundle = await bundleWorkflowCode({
+      workflowsPath: require.resolve('../../workflows/incident/incident'),
+      logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} },
+    });
     const gh = createGitHubActivities({ octokit: createOctokit('bench-token', github.url) });
     const activities = {
       ...gh,
-      ...createContextActivities({ stateDir: join(dir, 'state'), logWindow: async () => ['INFO start', 'thread main panicked at src/lib.rs:1'] }),
+      ...createContextActivities({
+        stateDir: join(dir, 'state'),
+        logWindow: async () => ['INFO start', 'thread main panicked at src/lib.rs:1'],
+      }),
       ...createNotifyActivities({ webhookUrl: discord.webhookUrl }),
       ...createRemediationActivities({ github: gh, kube: null }),
     };
     for (const w of [
-      await Worker.create({ connection: native, taskQueue: 'bench-incidents', workflowBundle, activities, shutdownGraceTime: '2s' }),
-      await Worker.create({ connection: native, taskQueue: 'bench-incidents-llm', activities: thinGateway(gemini.url, 'test-key'), shutdownGraceTime: '2s' }),
+      await Worker.create({
+        connection: native,
+        taskQueue: 'bench-incidents',
+        workflowBundle,
+        activities,
+        shutdownGraceTime: '2s',
+      }),
+      await Worker.create({
+        connection: native,
+        taskQueue: 'bench-incidents-llm',
+        activities: thinGateway(gemini.url, 'test-key'),
+        shutdownGraceTime: '2s',
+      }),
     ]) {
       workers.push({ worker: w, done: w.run() });
     }
@@ -83,7 +114,14 @@ export async function benchIncidents(opts: BenchIncidentsOptions = {}): Promise<
     const t0 = Date.now();
     const handles = await Promise.all(
       Array.from({ length: count }, async (_, i) => {
-        const input: IncidentInput = { playId: 'bench', repository: REPO, namespace: 'cto', detection: detection(i), llmTaskQueue: 'bench-incidents-llm', remediation: { ciPollSecs: 0.1 } };
+        const input: IncidentInput = {
+          playId: 'bench',
+          repository: REPO,
+          namespace: 'cto',
+          detection: detection(i),
+          llmTaskQueue: 'bench-incidents-llm',
+          remediation: { ciPollSecs: 0.1 },
+        };
         const workflowId = incidentWorkflowId('bench', `fp${i}-${t0}`);
         startedAt.set(workflowId, Date.now());
         return client.workflow.start('incident', { taskQueue: 'bench-incidents', workflowId, args: [input] });

@@ -7,7 +7,10 @@ import type { ModelActivities } from '../../activities/model';
 export { modelHealth } from '../../workflows/model/model-health';
 export { budget } from '../../workflows/model/budget';
 
-export async function benchModelCall(request: StructuredRequest, taskQueue: string): Promise<StructuredResult<unknown>> {
+export async function benchModelCall(
+  request: StructuredRequest,
+  taskQueue: string,
+): Promise<StructuredResult<unknown>> {
   const { generateStructured } = proxyActivities<ModelActivities>({ ...generateStructuredOptions(), taskQueue });
   return generateStructured(request);
 }

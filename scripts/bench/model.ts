@@ -29,7 +29,13 @@ export interface BenchModelOptions {
 }
 
 const SCHEMA = { type: 'object', properties: { verdict: { type: 'string' } }, required: ['verdict'] };
-const request = (i: number): StructuredRequest => ({ purpose: 'evaluate', correlationId: `bench-${i}`, system: 'triage', prompt: `failure ${i}`, responseSchema: SCHEMA });
+const request = (i: number): StructuredRequest => ({
+  purpose: 'evaluate',
+  correlationId: `bench-${i}`,
+  system: 'triage',
+  prompt: `failure ${i}`,
+  responseSchema: SCHEMA,
+});
 
 export async function benchModel(opts: BenchModelOptions = {}): Promise<object> {
   const log = opts.log ?? ((line: string) => console.error(line));
@@ -42,14 +48,36 @@ export async function benchModel(opts: BenchModelOptions = {}): Promise<object> 
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection });
   const stateQueue = 'bench-model-state';
-  const config: ModelGatewayConfig = { ...DEFAULT_GATEWAY_CONFIG, stateTaskQueue: stateQueue, dailyBudgetUsd: 1_000_000, healthWorkflowId: 'bench-model-health', budgetWorkflowPrefix: 'bench-budget-' };
-  const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./model-workflows'), logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} } });
+  const config: ModelGatewayConfig = {
+    ...DEFAULT_GATEWAY_CONFIG,
+    stateTaskQueue: stateQueue,
+    dailyBudgetUsd: 1_000_000,
+    healthWorkflowId: 'bench-model-health',
+    budgetWorkflowPrefix: 'bench-budget-',
+  };
+  const workflowBundle = await bundleWorkflowCode({
+    workflowsPath: require.resolve('./model-workflows'),
+    logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} },
+  });
   const workers: { worker: Worker; done: Promise<void> }[] = [];
   const startWorker = async (taskQueue: string, extra: { maxTaskQueueActivitiesPerSecond?: number } = {}) => {
-    const activities = createModelActivities({ apiKey: 'test-key', baseUrl: fake.url, client, logDir: join(dir, 'logs'), config });
+    const activities = createModelActivities({
+      apiKey: 'test-key',
+      baseUrl: fake.url,
+      client,
+      logDir: join(dir, 'logs'),
+      config,
+    });
     // A connection per worker, as two worker processes would have.
     const ownConnection = await NativeConnection.connect({ address: server.address });
-    const worker = await Worker.create({ connection: ownConnection, taskQueue, workflowBundle, activities, shutdownGraceTime: '2s', ...extra });
+    const worker = await Worker.create({
+      connection: ownConnection,
+      taskQueue,
+      workflowBundle,
+      activities,
+      shutdownGraceTime: '2s',
+      ...extra,
+    });
     const started = { worker, done: worker.run().finally(() => ownConnection.close()) };
     workers.push(started);
     return started;
@@ -65,13 +93,25 @@ export async function benchModel(opts: BenchModelOptions = {}): Promise<object> 
     // ── overhead ──
     log(`model: overhead over ${overheadCalls} calls`);
     const provider = createGeminiProvider({ apiKey: 'test-key', baseUrl: fake.url });
-    const gateway = createModelActivities({ apiKey: 'test-key', baseUrl: fake.url, client, logDir: join(dir, 'logs'), config });
+    const gateway = createModelActivities({
+      apiKey: 'test-key',
+      baseUrl: fake.url,
+      client,
+      logDir: join(dir, 'logs'),
+      config,
+    });
     const env = new MockActivityEnvironment();
     const direct: number[] = [];
     const through: number[] = [];
     for (let i = 0; i < overheadCalls + 5; i += 1) {
       const t0 = performance.now();
-      await provider.generate({ model: 'gemini-2.5-flash', system: 'triage', prompt: `failure ${i}`, responseSchema: SCHEMA, timeoutMs: 10_000 });
+      await provider.generate({
+        model: 'gemini-2.5-flash',
+        system: 'triage',
+        prompt: `failure ${i}`,
+        responseSchema: SCHEMA,
+        timeoutMs: 10_000,
+      });
       const t1 = performance.now();
       const result = (await env.run(gateway.generateStructured, request(i))) as StructuredResult<unknown>;
       const t2 = performance.now();
@@ -91,7 +131,11 @@ export async function benchModel(opts: BenchModelOptions = {}): Promise<object> 
       const t0 = performance.now();
       await Promise.all(
         Array.from({ length: throughputCalls }, (_, i) =>
-          client.workflow.execute('benchModelCall', { taskQueue: queue, workflowId: `${queue}-${i}`, args: [request(i), queue] }),
+          client.workflow.execute('benchModelCall', {
+            taskQueue: queue,
+            workflowId: `${queue}-${i}`,
+            args: [request(i), queue],
+          }),
         ),
       );
       const seconds = (performance.now() - t0) / 1000;
@@ -99,7 +143,13 @@ export async function benchModel(opts: BenchModelOptions = {}): Promise<object> 
         started.worker.shutdown();
         await started.done;
       }
-      return { workers: workerCount, calls: throughputCalls, seconds: Math.round(seconds * 100) / 100, callsPerSecond: Math.round((throughputCalls / seconds) * 100) / 100, limitPerSecond: rate };
+      return {
+        workers: workerCount,
+        calls: throughputCalls,
+        seconds: Math.round(seconds * 100) / 100,
+        callsPerSecond: Math.round((throughputCalls / seconds) * 100) / 100,
+        limitPerSecond: rate,
+      };
     };
     log('model: throughput, one worker');
     const one = await throughput(1);
@@ -107,7 +157,13 @@ export async function benchModel(opts: BenchModelOptions = {}): Promise<object> 
     const two = await throughput(2);
 
     return {
-      overhead: { calls: overheadCalls, directCallMs: directMs, gatewayCallMs: gatewayMs, overheadP50Ms: Math.round((gatewayMs.p50 - directMs.p50) * 100) / 100, overheadP99Ms: Math.round((gatewayMs.p99 - directMs.p99) * 100) / 100 },
+      overhead: {
+        calls: overheadCalls,
+        directCallMs: directMs,
+        gatewayCallMs: gatewayMs,
+        overheadP50Ms: Math.round((gatewayMs.p50 - directMs.p50) * 100) / 100,
+        overheadP99Ms: Math.round((gatewayMs.p99 - directMs.p99) * 100) / 100,
+      },
       throughput: { oneWorker: one, twoWorkers: two },
       note: 'gateway call = breaker update + budget reservation/settlement + call + validation + call-log line; throughput is bounded by maxTaskQueueActivitiesPerSecond for the whole task queue',
     };

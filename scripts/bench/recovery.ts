@@ -11,7 +11,12 @@ import type { Client } from '@temporalio/client';
 import { Supervisor } from '../../runtime/supervisor';
 import { runWatchdogWorker } from '../../workers/watchdog';
 import { DEFAULT_WATCHDOG_SETTINGS } from '../../workflows/watchdog/watchdog';
-import { watchdogStatusQuery, type PlaybookResult, type WatchdogSettings, type WatchdogView } from '../../core/contract';
+import {
+  watchdogStatusQuery,
+  type PlaybookResult,
+  type WatchdogSettings,
+  type WatchdogView,
+} from '../../core/contract';
 import { startDevServer } from '../../runtime/dev-server';
 import { summarize } from './stats';
 
@@ -71,20 +76,46 @@ export async function benchRecovery(opts: RecoveryBenchOptions = {}): Promise<ob
     supervisorUrl,
   });
   const script = join(__dirname, 'heartbeat-component.js');
-  const env = { TEMPORAL_ADDRESS: server.address, HEALER_NAMESPACE: NAMESPACE, HEALER_HEARTBEAT_MS: String(heartbeatMs) };
-  for (const name of COMPONENTS) supervisor.start({ name, command: process.execPath, args: [script, name], env, logFile: join(dir, `${name}.log`) });
+  const env = {
+    TEMPORAL_ADDRESS: server.address,
+    HEALER_NAMESPACE: NAMESPACE,
+    HEALER_HEARTBEAT_MS: String(heartbeatMs),
+  };
+  for (const name of COMPONENTS)
+    supervisor.start({ name, command: process.execPath, args: [script, name], env, logFile: join(dir, `${name}.log`) });
 
   const view = () => watchdog.client.workflow.getHandle(watchdog.workflowId).query(watchdogStatusQuery);
-  const allHealthy = (v: WatchdogView) => COMPONENTS.every((n) => v.components.find((c) => c.name === n)?.healthy === true);
+  const allHealthy = (v: WatchdogView) =>
+    COMPONENTS.every((n) => v.components.find((c) => c.name === n)?.healthy === true);
   try {
     await waitFor(view, allHealthy, 120_000);
-    const mutual: ScenarioResult = { playbook: 'healer_mutual_restart', runs: [], deathToRecoveredMs: [], playbookMs: [], sloMs: 60_000 * scale, withinSlo: true };
-    const emergency: ScenarioResult = { playbook: 'emergency_healer_recovery', runs: [], deathToRecoveredMs: [], playbookMs: [], sloMs: 120_000 * scale, withinSlo: true };
+    const mutual: ScenarioResult = {
+      playbook: 'healer_mutual_restart',
+      runs: [],
+      deathToRecoveredMs: [],
+      playbookMs: [],
+      sloMs: 60_000 * scale,
+      withinSlo: true,
+    };
+    const emergency: ScenarioResult = {
+      playbook: 'emergency_healer_recovery',
+      runs: [],
+      deathToRecoveredMs: [],
+      playbookMs: [],
+      sloMs: 120_000 * scale,
+      withinSlo: true,
+    };
     for (let round = 0; round < rounds; round += 1) {
       log(`recovery round ${round + 1}/${rounds}: killing scanner`);
       await measure(watchdog.client, view, ['scanner'], () => supervisor.kill('scanner'), mutual);
       log(`recovery round ${round + 1}/${rounds}: killing scanner and worker`);
-      await measure(watchdog.client, view, COMPONENTS, () => Promise.all(COMPONENTS.map((n) => supervisor.kill(n))), emergency);
+      await measure(
+        watchdog.client,
+        view,
+        COMPONENTS,
+        () => Promise.all(COMPONENTS.map((n) => supervisor.kill(n))),
+        emergency,
+      );
     }
     const report = (r: ScenarioResult) => ({
       deathToRecovered: summarize(r.deathToRecoveredMs),
@@ -103,7 +134,10 @@ export async function benchRecovery(opts: RecoveryBenchOptions = {}): Promise<ob
     };
   } finally {
     await supervisor.stopAll();
-    await watchdog.client.workflow.getHandle(watchdog.workflowId).terminate('benchmark over').catch(() => undefined);
+    await watchdog.client.workflow
+      .getHandle(watchdog.workflowId)
+      .terminate('benchmark over')
+      .catch(() => undefined);
     await watchdog.shutdown();
     await server.stop();
   }
@@ -124,20 +158,35 @@ async function measure(
   await kill();
   const done = await waitFor(
     view,
-    (v) => v.running.length === 0 && killed.every((n) => { const c = v.components.find((x) => x.name === n); return c?.healthy === true && c.instanceId !== instances.get(n); }),
+    (v) =>
+      v.running.length === 0 &&
+      killed.every((n) => {
+        const c = v.components.find((x) => x.name === n);
+        return c?.healthy === true && c.instanceId !== instances.get(n);
+      }),
     10 * 60_000,
   );
   into.deathToRecoveredMs.push(performance.now() - started);
   for (const run of done.history.filter((r) => !known.has(r.workflowId)).reverse()) {
     const result = (await client.workflow.getHandle(run.workflowId).result()) as PlaybookResult;
-    into.runs.push({ playbook: result.playbook, components: run.components, outcome: result.outcome, durationMs: result.durationMs, sloMs: result.sloMs });
+    into.runs.push({
+      playbook: result.playbook,
+      components: run.components,
+      outcome: result.outcome,
+      durationMs: result.durationMs,
+      sloMs: result.sloMs,
+    });
     if (result.playbook === into.playbook) into.playbookMs.push(result.durationMs);
     if (result.outcome !== 'succeeded' || result.durationMs > result.sloMs) into.withinSlo = false;
   }
   if (!into.runs.some((r) => r.playbook === into.playbook)) into.withinSlo = false;
 }
 
-async function waitFor(read: () => Promise<WatchdogView>, accept: (v: WatchdogView) => boolean, timeoutMs: number): Promise<WatchdogView> {
+async function waitFor(
+  read: () => Promise<WatchdogView>,
+  accept: (v: WatchdogView) => boolean,
+  timeoutMs: number,
+): Promise<WatchdogView> {
   const deadline = performance.now() + timeoutMs;
   for (;;) {
     try {

@@ -37,7 +37,10 @@ async function main(): Promise<void> {
   const names = requested.length ? requested : Object.keys(benches);
   const dir = join(projectRoot(), 'bench-results');
   mkdirSync(dir, { recursive: true });
-  const summary: Record<string, unknown> = { machine: { node: process.version, cpus: (await import('node:os')).cpus().length }, at: new Date().toISOString() };
+  const summary: Record<string, unknown> = {
+    machine: { node: process.version, cpus: (await import('node:os')).cpus().length },
+    at: new Date().toISOString(),
+  };
   for (const name of names) {
     console.error(`== ${name}`);
     const started = Date.now();

@@ -42,14 +42,26 @@ const LLM_QUEUE = 'bench-scaling-llm';
 const round2 = (n: number): number => Math.round(n * 100) / 100;
 
 function detection(fingerprint: string): Detection {
-  return { code: 'R1', severity: 'critical', priority: 'P2', patternId: 'r1', fingerprint, line: 'panicked at src/lib.rs:1', source: 'test', observedAt: new Date().toISOString() };
+  return {
+    code: 'R1',
+    severity: 'critical',
+    priority: 'P2',
+    patternId: 'r1',
+    fingerprint,
+    line: 'panicked at src/lib.rs:1',
+    source: 'test',
+    observedAt: new Date().toISOString(),
+  };
 }
 
 /** Every workflow in one bundle: the built one when running from dist/, else bundled now. */
 async function bundleFile(dir: string): Promise<string> {
   const built = workflowBundlePath();
   if (__filename.endsWith('.js') && existsSync(built)) return built;
-  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } });
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: require.resolve('../../workflows'),
+    logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} },
+  });
   const path = join(dir, 'workflow-bundle.js');
   writeFileSync(path, code);
   return path;
@@ -68,24 +80,58 @@ export async function benchScaling(opts: BenchScalingOptions = {}): Promise<obje
   const server = await startDevServer({ port: opts.port ?? 27249, dbFile: join(dir, 'temporal.db'), headless: true });
   const github = await startFakeGitHub({ files: { 'src/lib.rs': 'broken\n' }, ciPendingPolls: 1 });
   const gemini = await startFakeGemini({ models: [{ id: EVAL_MODEL }, { id: PATCH_MODEL }] });
-  gemini.script(EVAL_MODEL, { kind: 'ok', answer: { summary: 'crash', rootCause: 'unwrap on None', category: 'code', severity: 'high', confidence: 0.9, affectedFiles: ['src/lib.rs'], suggestedFix: 'handle None' } });
-  gemini.script(PATCH_MODEL, { kind: 'ok', answer: { summary: 'fix', explanation: 'handle None', edits: [{ path: 'src/lib.rs', content: 'fixed\n' }] } });
+  gemini.script(EVAL_MODEL, {
+    kind: 'ok',
+    answer: {
+      summary: 'crash',
+      rootCause: 'unwrap on None',
+      category: 'code',
+      severity: 'high',
+      confidence: 0.9,
+      affectedFiles: ['src/lib.rs'],
+      suggestedFix: 'handle None',
+    },
+  });
+  gemini.script(PATCH_MODEL, {
+    kind: 'ok',
+    answer: { summary: 'fix', explanation: 'handle None', edits: [{ path: 'src/lib.rs', content: 'fixed\n' }] },
+  });
   const connection = await Connection.connect({ address: server.address });
   const native = await NativeConnection.connect({ address: server.address });
   const client = new Client({ connection });
-  const llm = await Worker.create({ connection: native, taskQueue: LLM_QUEUE, activities: thinGateway(gemini.url, 'test-key'), shutdownGraceTime: '2s' });
+  const llm = await Worker.create({
+    connection: native,
+    taskQueue: LLM_QUEUE,
+    activities: thinGateway(gemini.url, 'test-key'),
+    shutdownGraceTime: '2s',
+  });
   const llmRunning = llm.run();
   const processes: WorkerProcess[] = [];
   const runId = Date.now().toString(36);
   const bundle = bundleFile(dir);
 
-  const runIncidents = async (taskQueue: string, label: string, n: number): Promise<{ handles: WorkflowHandle[]; results: IncidentView[]; elapsedSecs: number }> => {
+  const runIncidents = async (
+    taskQueue: string,
+    label: string,
+    n: number,
+  ): Promise<{ handles: WorkflowHandle[]; results: IncidentView[]; elapsedSecs: number }> => {
     const t0 = performance.now();
     const handles = await Promise.all(
       Array.from({ length: n }, (_, i) => {
         const playId = `bench-${label}-${runId}`;
-        const input: IncidentInput = { playId, repository: `bench/${label}`, namespace: 'cto', detection: detection(`fp${i}`), llmTaskQueue: LLM_QUEUE, remediation: { ciPollSecs: 0.1 } };
-        return client.workflow.start('incident', { taskQueue, workflowId: incidentWorkflowId(playId, `fp${i}`), args: [input] });
+        const input: IncidentInput = {
+          playId,
+          repository: `bench/${label}`,
+          namespace: 'cto',
+          detection: detection(`fp${i}`),
+          llmTaskQueue: LLM_QUEUE,
+          remediation: { ciPollSecs: 0.1 },
+        };
+        return client.workflow.start('incident', {
+          taskQueue,
+          workflowId: incidentWorkflowId(playId, `fp${i}`),
+          args: [input],
+        });
       }),
     );
     const results = (await Promise.all(handles.map((h) => h.result()))) as IncidentView[];
@@ -96,7 +142,14 @@ export async function benchScaling(opts: BenchScalingOptions = {}): Promise<obje
     const taskQueue = `bench-scaling-${workers}w`;
     const bundlePath = await bundle;
     const started = Array.from({ length: workers }, (_, i) =>
-      startWorkerProcess({ address: server.address, taskQueue, identity: `worker-${workers}w-${i + 1}`, bundlePath, stateDir: join(dir, 'state'), githubUrl: github.url }),
+      startWorkerProcess({
+        address: server.address,
+        taskQueue,
+        identity: `worker-${workers}w-${i + 1}`,
+        bundlePath,
+        stateDir: join(dir, 'state'),
+        githubUrl: github.url,
+      }),
     );
     processes.push(...started);
     await Promise.all(started.map((p) => p.said('ready', 120_000)));

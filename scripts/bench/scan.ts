@@ -3,7 +3,15 @@
 // before false-positive suppression, which ripgrep does not do; detections after suppression are
 // reported separately).
 import { spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, createReadStream, createWriteStream, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  createReadStream,
+  createWriteStream,
+  mkdtempSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { allPatterns } from '../../core/detection';
@@ -64,7 +72,20 @@ const MATCHING = [
   '{ts} ERROR request to https://api.{w}.com timed out',
   'Traceback (most recent call last):',
 ];
-const WORDS = ['session', 'handler', 'workspace', 'retry', 'config', 'parser', 'client', 'server', 'agent', 'router', 'cache', 'tokio'];
+const WORDS = [
+  'session',
+  'handler',
+  'workspace',
+  'retry',
+  'config',
+  'parser',
+  'client',
+  'server',
+  'agent',
+  'router',
+  'cache',
+  'tokio',
+];
 
 /** Deterministic PRNG (mulberry32) so every run benchmarks the same corpus. */
 function prng(seed: number): () => number {
@@ -78,7 +99,11 @@ function prng(seed: number): () => number {
   };
 }
 
-async function generateCorpus(path: string, sizeBytes: number, matchRatio: number): Promise<{ lines: number; planted: number }> {
+async function generateCorpus(
+  path: string,
+  sizeBytes: number,
+  matchRatio: number,
+): Promise<{ lines: number; planted: number }> {
   const rand = prng(42);
   const out = createWriteStream(path);
   const base = Date.UTC(2026, 10, 22, 4, 0, 0);
@@ -110,7 +135,10 @@ async function generateCorpus(path: string, sizeBytes: number, matchRatio: numbe
   return { lines, planted };
 }
 
-function ensureRipgrep(install: boolean, log: (l: string) => void): { ok: true; version: string } | { ok: false; reason: string } {
+function ensureRipgrep(
+  install: boolean,
+  log: (l: string) => void,
+): { ok: true; version: string } | { ok: false; reason: string } {
   const probe = (): string | undefined => {
     const r = spawnSync('rg', ['--version'], { encoding: 'utf8' });
     return r.status === 0 ? r.stdout.split('\n')[0] : undefined;
@@ -119,7 +147,11 @@ function ensureRipgrep(install: boolean, log: (l: string) => void): { ok: true; 
   if (!version && install) {
     log('ripgrep missing: apt-get install -y ripgrep');
     const r = spawnSync('apt-get', ['install', '-y', 'ripgrep'], { encoding: 'utf8' });
-    if (r.status !== 0) return { ok: false, reason: `apt-get install ripgrep failed: ${(r.stderr || String(r.error)).trim().slice(0, 300)}` };
+    if (r.status !== 0)
+      return {
+        ok: false,
+        reason: `apt-get install ripgrep failed: ${(r.stderr || String(r.error)).trim().slice(0, 300)}`,
+      };
     version = probe();
   }
   return version ? { ok: true, version } : { ok: false, reason: 'ripgrep (rg) is not installed' };
@@ -163,7 +195,11 @@ async function runOurs(file: string): Promise<{ seconds: number; lines: Set<numb
 function sameSets(a: Set<number>, b: Set<number>): { same: boolean; onlyOurs: number[]; onlyRipgrep: number[] } {
   const onlyOurs = [...a].filter((n) => !b.has(n));
   const onlyRipgrep = [...b].filter((n) => !a.has(n));
-  return { same: onlyOurs.length === 0 && onlyRipgrep.length === 0, onlyOurs: onlyOurs.slice(0, 10), onlyRipgrep: onlyRipgrep.slice(0, 10) };
+  return {
+    same: onlyOurs.length === 0 && onlyRipgrep.length === 0,
+    onlyOurs: onlyOurs.slice(0, 10),
+    onlyRipgrep: onlyRipgrep.slice(0, 10),
+  };
 }
 
 /** Runs the benchmark; best of `rounds` (default 3) for each engine, on a warm page cache. */
@@ -192,13 +228,31 @@ export async function benchScan(opts: BenchScanOptions & { rounds?: number } = {
       }
       log(`round ${i + 1}: ours ${again.seconds.toFixed(3)} s`);
     }
-    const oursResult = { mbPerSecond: +(mb / ours.seconds).toFixed(1), seconds: +ours.seconds.toFixed(3), matchingLines: ours.lines.size, detections: ours.detections };
+    const oursResult = {
+      mbPerSecond: +(mb / ours.seconds).toFixed(1),
+      seconds: +ours.seconds.toFixed(3),
+      matchingLines: ours.lines.size,
+      detections: ours.detections,
+    };
     let ripgrep: object;
     let comparison: object;
     if (rg.ok && best) {
       const cmp = sameSets(ours.lines, best.lines);
-      ripgrep = { version: rg.version, command: 'rg -j1 -i -n -e <each catalog pattern> FILE', mbPerSecond: +(mb / best.seconds).toFixed(1), seconds: +best.seconds.toFixed(3), matchingLines: best.lines.size };
-      comparison = { ratio: +(best.seconds / ours.seconds).toFixed(3), target: 0.3, meetsTarget: best.seconds / ours.seconds >= 0.3, sameMatchingLines: cmp.same, onlyOurs: cmp.onlyOurs, onlyRipgrep: cmp.onlyRipgrep };
+      ripgrep = {
+        version: rg.version,
+        command: 'rg -j1 -i -n -e <each catalog pattern> FILE',
+        mbPerSecond: +(mb / best.seconds).toFixed(1),
+        seconds: +best.seconds.toFixed(3),
+        matchingLines: best.lines.size,
+      };
+      comparison = {
+        ratio: +(best.seconds / ours.seconds).toFixed(3),
+        target: 0.3,
+        meetsTarget: best.seconds / ours.seconds >= 0.3,
+        sameMatchingLines: cmp.same,
+        onlyOurs: cmp.onlyOurs,
+        onlyRipgrep: cmp.onlyRipgrep,
+      };
     } else {
       const reason = rg.ok ? 'ripgrep did not run' : rg.reason;
       ripgrep = { available: false, reason };
@@ -206,7 +260,13 @@ export async function benchScan(opts: BenchScanOptions & { rounds?: number } = {
     }
     return {
       benchmark: 'scan-throughput',
-      corpus: { bytes, megabytes: +mb.toFixed(1), lines: corpus.lines, plantedMatchingLines: corpus.planted, matchRatio },
+      corpus: {
+        bytes,
+        megabytes: +mb.toFixed(1),
+        lines: corpus.lines,
+        plantedMatchingLines: corpus.planted,
+        matchRatio,
+      },
       cpu: 'one core (Node.js main thread, literal automaton in WebAssembly; rg -j1)',
       rounds,
       ours: oursResult,
@@ -233,7 +293,8 @@ export interface BenchLatencyOptions {
 }
 
 /** a, b, …, z, ba, …: distinct words, so lines differ after numbers are normalised away. */
-const letters = (n: number): string => [...n.toString(26)].map((c) => String.fromCharCode(97 + parseInt(c, 26))).join('');
+const letters = (n: number): string =>
+  [...n.toString(26)].map((c) => String.fromCharCode(97 + parseInt(c, 26))).join('');
 
 interface BurstEvents {
   events: number;
@@ -245,7 +306,14 @@ interface BurstEvents {
  * Appends `lines` at once and counts every event they add to the session's history (signals and the
  * workflow tasks they cause), following a continue-as-new if one happens meanwhile.
  */
-async function burstHistoryEvents(client: Client, playId: string, path: string, total: () => Promise<number>, lines: string[], log?: (line: string) => void): Promise<BurstEvents> {
+async function burstHistoryEvents(
+  client: Client,
+  playId: string,
+  path: string,
+  total: () => Promise<number>,
+  lines: string[],
+  log?: (line: string) => void,
+): Promise<BurstEvents> {
   const handle = client.workflow.getHandle(sessionWorkflowId(playId));
   const runBefore = (await handle.describe()).runId;
   const eventsBefore = (await handle.fetchHistory()).events ?? [];
@@ -267,7 +335,8 @@ async function burstHistoryEvents(client: Client, playId: string, path: string, 
   };
 }
 
-const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+const percentile = (sorted: number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 
 /**
  * Latency from a line appended to a tailed file to the detection visible in the session's `status`
@@ -285,7 +354,14 @@ export async function benchDetectionLatency(opts: BenchLatencyOptions): Promise<
   writeFileSync(path, '');
   const controller = new AbortController();
   const scanner = runScanner(
-    { stateDir: join(dir, 'state'), namespace: 'bench', client: opts.client, taskQueue: opts.taskQueue, sources: [fileSource({ path, pollMs: 50, labels: { 'play-id': playId, agent: 'rex' } })], log: () => undefined },
+    {
+      stateDir: join(dir, 'state'),
+      namespace: 'bench',
+      client: opts.client,
+      taskQueue: opts.taskQueue,
+      sources: [fileSource({ path, pollMs: 50, labels: { 'play-id': playId, agent: 'rex' } })],
+      log: () => undefined,
+    },
     controller.signal,
   );
   const total = async (): Promise<number> => (await service.get(playId)).detections.total;
@@ -300,16 +376,45 @@ export async function benchDetectionLatency(opts: BenchLatencyOptions): Promise<
       opts.log?.(`sample ${i}: ${latencies[latencies.length - 1].toFixed(0)} ms`);
     }
     latencies.sort((a, b) => a - b);
-    const flood = await burstHistoryEvents(opts.client, playId, path, total, Array.from({ length: burst }, (_, i) => `ERROR request ${i} failed: connection refused`), opts.log);
-    const distinct = await burstHistoryEvents(opts.client, playId, path, total, Array.from({ length: burst }, (_, i) => `ERROR dial tcp db-${letters(i)}:5432: connect: connection refused`), opts.log);
-    opts.log?.(`latency p50 ${percentile(latencies, 50).toFixed(0)} ms, p99 ${percentile(latencies, 99).toFixed(0)} ms; per ${burst} detections: ${flood.events} history events for one repeated failure, ${distinct.events} for distinct failures`);
+    const flood = await burstHistoryEvents(
+      opts.client,
+      playId,
+      path,
+      total,
+      Array.from({ length: burst }, (_, i) => `ERROR request ${i} failed: connection refused`),
+      opts.log,
+    );
+    const distinct = await burstHistoryEvents(
+      opts.client,
+      playId,
+      path,
+      total,
+      Array.from({ length: burst }, (_, i) => `ERROR dial tcp db-${letters(i)}:5432: connect: connection refused`),
+      opts.log,
+    );
+    opts.log?.(
+      `latency p50 ${percentile(latencies, 50).toFixed(0)} ms, p99 ${percentile(latencies, 99).toFixed(0)} ms; per ${burst} detections: ${flood.events} history events for one repeated failure, ${distinct.events} for distinct failures`,
+    );
     const per1000 = (n: number): number => +((n * 1000) / burst).toFixed(1);
-    const perBurst = (r: BurstEvents): object => ({ events: per1000(r.events), detectionsSignals: per1000(r.signals), continuedAsNew: r.continuedAsNew });
+    const perBurst = (r: BurstEvents): object => ({
+      events: per1000(r.events),
+      detectionsSignals: per1000(r.signals),
+      continuedAsNew: r.continuedAsNew,
+    });
     return {
       benchmark: 'detection-latency',
       samples,
-      latencyMs: { p50: +percentile(latencies, 50).toFixed(1), p99: +percentile(latencies, 99).toFixed(1), max: +latencies[latencies.length - 1].toFixed(1), target: { p99: 1000 } },
-      historyEventsPer1000Detections: { target: 20, repeatedFailure: perBurst(flood), distinctFailures: perBurst(distinct) },
+      latencyMs: {
+        p50: +percentile(latencies, 50).toFixed(1),
+        p99: +percentile(latencies, 99).toFixed(1),
+        max: +latencies[latencies.length - 1].toFixed(1),
+        target: { p99: 1000 },
+      },
+      historyEventsPer1000Detections: {
+        target: 20,
+        repeatedFailure: perBurst(flood),
+        distinctFailures: perBurst(distinct),
+      },
       note:
         'latency includes the file poll interval (50 ms) and the batch window (250 ms) by design. History events: every event a burst of lines appended at once adds to the session history (signals, workflow tasks, children); ' +
         'repeatedFailure is one failure logged 1,000 times (repeats travel as one detection with a count), distinctFailures is 1,000 different failures (100 per signal)',

@@ -111,7 +111,9 @@ async function startWorker(mode: 'process' | 'in-process', address: string, stat
         }),
     };
   }
-  const running: RunningWorker = await startMainWorker(loadConfig({ TEMPORAL_ADDRESS: address, HEALER_STATE_DIR: stateDir, HEALER_LOG_LEVEL: 'warn' }));
+  const running: RunningWorker = await startMainWorker(
+    loadConfig({ TEMPORAL_ADDRESS: address, HEALER_STATE_DIR: stateDir, HEALER_LOG_LEVEL: 'warn' }),
+  );
   let exit: string | undefined;
   running.done.catch((error: Error) => (exit = `worker failed: ${error.message}`));
   return {
@@ -138,7 +140,8 @@ export async function benchSessions(opts: BenchSessionsOptions = {}): Promise<ob
 
   const dir = mkdtempSync(join(tmpdir(), 'healer-bench-sessions-'));
   let server: DevServer | undefined;
-  if (!opts.address) server = await startDevServer({ port: opts.port ?? 27234, dbFile: join(dir, 'temporal.db'), headless: true });
+  if (!opts.address)
+    server = await startDevServer({ port: opts.port ?? 27234, dbFile: join(dir, 'temporal.db'), headless: true });
   const address = opts.address ?? server!.address;
   const connection = await Connection.connect({ address });
   const client = new Client({ connection });
@@ -154,16 +157,32 @@ export async function benchSessions(opts: BenchSessionsOptions = {}): Promise<ob
   const playIds = Array.from({ length: sessions }, (_, i) => `bench-${runId}-${i}`);
   const sent = new Array<number>(sessions).fill(0);
   const signal = async (index: number): Promise<void> => {
-    const detections = Array.from({ length: detectionsPerSignal }, (_, k) => benchDetection(index, sent[index] + k, fingerprints));
+    const detections = Array.from({ length: detectionsPerSignal }, (_, k) =>
+      benchDetection(index, sent[index] + k, fingerprints),
+    );
     sent[index] += detectionsPerSignal;
-    await client.workflow.getHandle(sessionWorkflowId(playIds[index])).signal(detectionsSignal, { batchId: `${playIds[index]}-${sent[index]}`, detections });
+    await client.workflow
+      .getHandle(sessionWorkflowId(playIds[index]))
+      .signal(detectionsSignal, { batchId: `${playIds[index]}-${sent[index]}`, detections });
   };
-  const result: Record<string, unknown> = { sessions, durationMs, signalsPerSecond, detectionsPerSignal, fingerprintsPerSession: fingerprints, workerMode: mode, incidents: 'off (open-incident cap 0)' };
+  const result: Record<string, unknown> = {
+    sessions,
+    durationMs,
+    signalsPerSecond,
+    detectionsPerSignal,
+    fingerprintsPerSession: fingerprints,
+    workerMode: mode,
+    incidents: 'off (open-incident cap 0)',
+  };
   try {
     log(`starting ${sessions} sessions on ${address} (worker ${mode}, pid ${worker.pid})`);
     const rssBefore = rssMiB(worker.pid);
     const t0 = performance.now();
-    await mapLimit(playIds, opts.startConcurrency ?? 50, async (playId) => void (await service.start(benchInput(playId))));
+    await mapLimit(
+      playIds,
+      opts.startConcurrency ?? 50,
+      async (playId) => void (await service.start(benchInput(playId))),
+    );
     result.startSeconds = Math.round((performance.now() - t0) / 100) / 10;
     // every session has run its first task once each answers its query
     const readyBy = Date.now() + Math.max(120_000, sessions * 200);
@@ -174,7 +193,8 @@ export async function benchSessions(opts: BenchSessionsOptions = {}): Promise<ob
           return;
         } catch (error) {
           const gone = worker.exited();
-          if (gone || Date.now() > readyBy) throw new Error(`session ${playId} never answered: ${gone ?? (error as Error).message}`);
+          if (gone || Date.now() > readyBy)
+            throw new Error(`session ${playId} never answered: ${gone ?? (error as Error).message}`);
           await sleep(200);
         }
       }
@@ -215,7 +235,10 @@ export async function benchSessions(opts: BenchSessionsOptions = {}): Promise<ob
       for (;;) {
         const view = await handle.query(statusQuery);
         if (view.detections.total >= expected) break;
-        if (performance.now() - started > 30_000) throw new Error(`${playIds[index]}: detections not visible after 30 s (${view.detections.total}/${expected})`);
+        if (performance.now() - started > 30_000)
+          throw new Error(
+            `${playIds[index]}: detections not visible after 30 s (${view.detections.total}/${expected})`,
+          );
       }
       latencies.push(performance.now() - started);
       await sleep(pauseMs);
@@ -224,11 +247,20 @@ export async function benchSessions(opts: BenchSessionsOptions = {}): Promise<ob
     result.streamedSignals = streamed;
     result.streamErrors = streamErrors;
     result.signalLatencyMs = summarize(latencies);
-    result.workerRssMiB = { ...(result.workerRssMiB as object), endOfStream: rssMiB(worker.pid), max: rssSamples.length ? Math.max(...rssSamples) : undefined };
+    result.workerRssMiB = {
+      ...(result.workerRssMiB as object),
+      endOfStream: rssMiB(worker.pid),
+      max: rssSamples.length ? Math.max(...rssSamples) : undefined,
+    };
     return result;
   } finally {
     clearInterval(rssTimer);
-    if (opts.address) await mapLimit(playIds, 50, async (playId) => void (await service.end(playId, { reason: 'bench done' }).catch(() => undefined)));
+    if (opts.address)
+      await mapLimit(
+        playIds,
+        50,
+        async (playId) => void (await service.end(playId, { reason: 'bench done' }).catch(() => undefined)),
+      );
     await worker.stop();
     await connection.close();
     await server?.stop();

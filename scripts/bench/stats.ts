@@ -5,7 +5,14 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[index];
 }
 
-export function summarize(samplesMs: number[]): { n: number; p50: number; p90: number; p99: number; max: number; mean: number } {
+export function summarize(samplesMs: number[]): {
+  n: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  mean: number;
+} {
   const sorted = [...samplesMs].sort((a, b) => a - b);
   const round = (x: number) => Math.round(x * 100) / 100;
   return {

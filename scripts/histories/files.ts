@@ -9,7 +9,13 @@ import { projectRoot } from '../../runtime/paths';
 export const historiesDir = (): string => join(projectRoot(), 'test', 'histories');
 
 /** Exports one run's history with the Temporal CLI, in the standard JSON that historyFromJSON reads. */
-export function exportHistory(binary: string, address: string, name: string, workflowId: string, runId?: string): string {
+export function exportHistory(
+  binary: string,
+  address: string,
+  name: string,
+  workflowId: string,
+  runId?: string,
+): string {
   const args = ['workflow', 'show', '--address', address, '--workflow-id', workflowId, '--output', 'json'];
   if (runId) args.push('--run-id', runId);
   const json = JSON.parse(execFileSync(binary, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }));
@@ -22,5 +28,9 @@ export function loadHistories(dir = historiesDir()): Array<HistoryAndWorkflowId 
   return readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
     .sort()
-    .map((file) => ({ file, workflowId: file.replace(/\.json$/, ''), history: historyFromJSON(JSON.parse(readFileSync(join(dir, file), 'utf8'))) }));
+    .map((file) => ({
+      file,
+      workflowId: file.replace(/\.json$/, ''),
+      history: historyFromJSON(JSON.parse(readFileSync(join(dir, file), 'utf8'))),
+    }));
 }

@@ -3,7 +3,15 @@ import type { Client } from '@temporalio/client';
 import { SessionService } from '../../api/session/sessions';
 import { normaliseSessionPayload } from '../../core/session/payload';
 import type { Detection } from '../../core/contract';
-import { agentStartedSignal, detectionsSignal, endSignal, incidentStatusQuery, sessionWorkflowId, statusQuery, toolInventorySignal } from '../../core/contract';
+import {
+  agentStartedSignal,
+  detectionsSignal,
+  endSignal,
+  incidentStatusQuery,
+  sessionWorkflowId,
+  statusQuery,
+  toolInventorySignal,
+} from '../../core/contract';
 
 export interface Scenario {
   /** File name under test/histories (without .json) of the main workflow recorded. */
@@ -16,7 +24,12 @@ const payload = (playId: string) =>
   normaliseSessionPayload({
     play_id: playId,
     repository: '5dlabs/cto-demo',
-    cto_config: { agents: { rex: { tools: { remote: ['github_create_pr', 'brave_search'] } }, cleo: { tools: { remote: ['github_get_pr'] } } } },
+    cto_config: {
+      agents: {
+        rex: { tools: { remote: ['github_create_pr', 'brave_search'] } },
+        cleo: { tools: { remote: ['github_get_pr'] } },
+      },
+    },
     tasks: [{ id: 1, title: 'Build it', agent_hint: 'rex' }],
   });
 
@@ -34,7 +47,11 @@ const detection = (fingerprint: string, code = 'R2'): Detection => ({
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function settle(client: Client, workflowId: string, accept: (v: Awaited<ReturnType<typeof read>>) => boolean): Promise<void> {
+async function settle(
+  client: Client,
+  workflowId: string,
+  accept: (v: Awaited<ReturnType<typeof read>>) => boolean,
+): Promise<void> {
   for (let i = 0; i < 200; i += 1) {
     if (accept(await read(client, workflowId))) return;
     await pause(50);
@@ -51,7 +68,10 @@ export const sessionScenarios: Scenario[] = [
       await new SessionService(client, { taskQueue, settings: { preflightWindowMs: 60_000 } }).start(input);
       const id = sessionWorkflowId(input.playId);
       const handle = client.workflow.getHandle(id);
-      await handle.signal(detectionsSignal, { batchId: 'b1', detections: [detection('a'), detection('a'), detection('b', 'R1')] });
+      await handle.signal(detectionsSignal, {
+        batchId: 'b1',
+        detections: [detection('a'), detection('a'), detection('b', 'R1')],
+      });
       await handle.signal(detectionsSignal, { batchId: 'b1', detections: [detection('a')] });
       await handle.signal(agentStartedSignal, { agent: 'rex' });
       await handle.signal(toolInventorySignal, { agent: 'rex', tools: ['github_create_pr'] });
@@ -79,10 +99,14 @@ export const sessionScenarios: Scenario[] = [
     name: 'session-continue-as-new',
     async run(client, taskQueue, suffix) {
       const input = payload(`rec-can-${suffix}`);
-      const { runId } = await new SessionService(client, { taskQueue, settings: { preflightWindowMs: 60_000, maxHistoryEvents: 30 } }).start(input);
+      const { runId } = await new SessionService(client, {
+        taskQueue,
+        settings: { preflightWindowMs: 60_000, maxHistoryEvents: 30 },
+      }).start(input);
       const id = sessionWorkflowId(input.playId);
       const handle = client.workflow.getHandle(id);
-      for (let i = 0; i < 20; i += 1) await handle.signal(detectionsSignal, { batchId: `b${i}`, detections: [detection(`fp-${i % 3}`)] });
+      for (let i = 0; i < 20; i += 1)
+        await handle.signal(detectionsSignal, { batchId: `b${i}`, detections: [detection(`fp-${i % 3}`)] });
       await settle(client, id, (v) => v.detections.total === 20 && v.continuedAsNew >= 1);
       await handle.signal(endSignal, {});
       await handle.result();
@@ -117,7 +141,11 @@ export const sessionScenarios: Scenario[] = [
     async run(client, taskQueue, suffix) {
       const input = payload(`rec-evidence-${suffix}`);
       // coderun mode with approval: the incident stays open at the gate while repeats arrive.
-      const settings = { preflightWindowMs: 60_000, evidenceIntervalMs: 500, remediationDefaults: { mode: 'coderun', requireApproval: true } };
+      const settings = {
+        preflightWindowMs: 60_000,
+        evidenceIntervalMs: 500,
+        remediationDefaults: { mode: 'coderun', requireApproval: true },
+      };
       await new SessionService(client, { taskQueue, settings }).start(input);
       const id = sessionWorkflowId(input.playId);
       const handle = client.workflow.getHandle(id);
@@ -130,7 +158,8 @@ export const sessionScenarios: Scenario[] = [
         await pause(50);
       }
       // The first repeat goes at once, the next ones fold and go when the interval has passed.
-      for (let i = 2; i <= 6; i += 1) await handle.signal(detectionsSignal, { batchId: `b${i}`, detections: [detection('loop')] });
+      for (let i = 2; i <= 6; i += 1)
+        await handle.signal(detectionsSignal, { batchId: `b${i}`, detections: [detection('loop')] });
       await pause(1200);
       // One goes at once; the last is still waiting when the session ends and is flushed then.
       await handle.signal(detectionsSignal, { batchId: 'b7', detections: [detection('loop')] });

@@ -10,7 +10,10 @@ const root = join(__dirname, '..', '..');
 
 function run(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(root, 'bin', 'healer.js'), ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(root, 'bin', 'healer.js'), ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -26,13 +29,20 @@ beforeAll(() => {
 test('healer demo --exit starts the stack, a sample session, and heals it in dry run', async () => {
   const stateDir = mkdtempSync(join(tmpdir(), 'healer-demo-'));
   const temporalPort = await freePort();
-  const env = { TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`, HEALER_PORT: String(await freePort()), HEALER_STATE_DIR: stateDir, HEALER_SUPERVISOR_PORT: '0' };
+  const env = {
+    TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
+    HEALER_PORT: String(await freePort()),
+    HEALER_STATE_DIR: stateDir,
+    HEALER_SUPERVISOR_PORT: '0',
+  };
   const result = await run(['demo', '--exit'], env);
   expect(result.stderr).toContain(`starting a Temporal dev server on 127.0.0.1:${temporalPort}`);
   expect(result.code).toBe(0);
   // Every supervised component stayed up for the whole demo.
   expect(result.stderr).not.toMatch(/\[supervisor\] \S+ stopped/);
-  expect(result.stdout).toMatch(/Sample session demo-\d{14} started: status active, 3 agents \(rex, cleo, tess\), 3 tasks\./);
+  expect(result.stdout).toMatch(
+    /Sample session demo-\d{14} started: status active, 3 agents \(rex, cleo, tess\), 3 tasks\./,
+  );
   expect(result.stdout).toContain(`Temporal UI:  http://127.0.0.1:${temporalPort + 1000}`);
   expect(result.stdout).toMatch(/Pushed 11 lines of examples\/agent\.log: 4 detections, 3 incidents\./);
   expect(result.stdout).toMatch(/session demo-\d{14} {2}\[active\] {2}5dlabs\/cto-demo/);

@@ -25,16 +25,34 @@ export class FakeDiscord {
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         this.attempts++;
-        const headers = { 'content-type': 'application/json', 'x-ratelimit-limit': '5', 'x-ratelimit-bucket': 'webhook' };
-        if (req.method !== 'POST' || !/^\/api\/webhooks\/\d+\/[\w-]+$/.test(new URL(req.url ?? '/', 'http://x').pathname)) {
+        const headers = {
+          'content-type': 'application/json',
+          'x-ratelimit-limit': '5',
+          'x-ratelimit-bucket': 'webhook',
+        };
+        if (
+          req.method !== 'POST' ||
+          !/^\/api\/webhooks\/\d+\/[\w-]+$/.test(new URL(req.url ?? '/', 'http://x').pathname)
+        ) {
           res.writeHead(404, headers).end(JSON.stringify({ message: 'Unknown Webhook', code: 10015 }));
           return;
         }
         if (this.rateLimitsLeft > 0) {
           this.rateLimitsLeft--;
           res
-            .writeHead(429, { ...headers, 'retry-after': String(Math.ceil(this.retryAfterSecs)), 'x-ratelimit-remaining': '0', 'x-ratelimit-reset-after': String(this.retryAfterSecs) })
-            .end(JSON.stringify({ message: 'You are being rate limited.', retry_after: this.retryAfterSecs, global: false }));
+            .writeHead(429, {
+              ...headers,
+              'retry-after': String(Math.ceil(this.retryAfterSecs)),
+              'x-ratelimit-remaining': '0',
+              'x-ratelimit-reset-after': String(this.retryAfterSecs),
+            })
+            .end(
+              JSON.stringify({
+                message: 'You are being rate limited.',
+                retry_after: this.retryAfterSecs,
+                global: false,
+              }),
+            );
           return;
         }
         let body: { content?: unknown; username?: unknown };
@@ -48,7 +66,11 @@ export class FakeDiscord {
           res.writeHead(400, headers).end(JSON.stringify({ message: 'Invalid Form Body', code: 50035 }));
           return;
         }
-        this.messages.push({ content: body.content, username: typeof body.username === 'string' ? body.username : undefined, receivedAt: Date.now() });
+        this.messages.push({
+          content: body.content,
+          username: typeof body.username === 'string' ? body.username : undefined,
+          receivedAt: Date.now(),
+        });
         res.writeHead(204, { ...headers, 'x-ratelimit-remaining': '4', 'x-ratelimit-reset-after': '1' }).end();
       });
     });

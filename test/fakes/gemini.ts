@@ -96,7 +96,9 @@ export class FakeGemini {
   }
 
   generateCalls(model?: string): RecordedRequest[] {
-    return this.requests.filter((request) => request.model !== undefined && (model === undefined || request.model === model));
+    return this.requests.filter(
+      (request) => request.model !== undefined && (model === undefined || request.model === model),
+    );
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -119,18 +121,29 @@ export class FakeGemini {
       res.end(typeof payload === 'string' ? payload : JSON.stringify(payload));
     };
     const error = (status: number, message: string, headers: Record<string, string> = {}, details?: unknown[]): void =>
-      send(status, { error: { code: status, message, status: STATUS_NAMES[status] ?? 'UNKNOWN', ...(details ? { details } : {}) } }, headers);
+      send(
+        status,
+        {
+          error: { code: status, message, status: STATUS_NAMES[status] ?? 'UNKNOWN', ...(details ? { details } : {}) },
+        },
+        headers,
+      );
 
     const generate = /^\/v1(?:beta)?\/models\/([^/:]+):generateContent$/.exec(url.pathname);
     if (generate) record.model = decodeURIComponent(generate[1]);
     if (record.apiKey !== this.apiKey) {
-      return error(400, 'API key not valid. Please pass a valid API key.', {}, [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID', domain: 'googleapis.com' }]);
+      return error(400, 'API key not valid. Please pass a valid API key.', {}, [
+        { '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID', domain: 'googleapis.com' },
+      ]);
     }
     if (req.method === 'GET' && /^\/v1(beta)?\/models$/.test(url.pathname)) return this.listModels(url, send);
     if (req.method === 'POST' && generate) {
       const model = this.models.find((candidate) => candidate.id === record.model);
       if (!model || !(model.methods ?? ['generateContent']).includes('generateContent')) {
-        return error(404, `models/${record.model} is not found for API version ${url.pathname.split('/')[1]}, or is not supported for generateContent. Call ListModels to see the list of available models and their supported methods.`);
+        return error(
+          404,
+          `models/${record.model} is not found for API version ${url.pathname.split('/')[1]}, or is not supported for generateContent. Call ListModels to see the list of available models and their supported methods.`,
+        );
       }
       return this.generate(record, res, send, error);
     }
@@ -170,24 +183,43 @@ export class FakeGemini {
     const prompt = parsed?.contents?.[0]?.parts?.[0]?.text ?? '';
     const candidate = (text: string, inputTokens = 100, outputTokens = 20): unknown => ({
       candidates: [{ content: { role: 'model', parts: [{ text }] }, finishReason: 'STOP', index: 0 }],
-      usageMetadata: { promptTokenCount: inputTokens, candidatesTokenCount: outputTokens, totalTokenCount: inputTokens + outputTokens },
+      usageMetadata: {
+        promptTokenCount: inputTokens,
+        candidatesTokenCount: outputTokens,
+        totalTokenCount: inputTokens + outputTokens,
+      },
       modelVersion: record.model,
       responseId: `fake-${this.requests.length}`,
     });
     switch (behaviour.kind) {
       case 'ok':
-        return send(200, candidate(JSON.stringify(behaviour.answer ?? this.defaultAnswer), behaviour.inputTokens, behaviour.outputTokens));
+        return send(
+          200,
+          candidate(
+            JSON.stringify(behaviour.answer ?? this.defaultAnswer),
+            behaviour.inputTokens,
+            behaviour.outputTokens,
+          ),
+        );
       case 'text':
         return send(200, candidate(behaviour.text));
       case 'empty':
-        return send(200, { candidates: [], promptFeedback: { blockReason: 'SAFETY' }, usageMetadata: { promptTokenCount: 100, totalTokenCount: 100 } });
+        return send(200, {
+          candidates: [],
+          promptFeedback: { blockReason: 'SAFETY' },
+          usageMetadata: { promptTokenCount: 100, totalTokenCount: 100 },
+        });
       case 'hang':
         this.hanging.add(res);
         return;
       case 'status': {
         const headers: Record<string, string> = behaviour.retryAfter ? { 'retry-after': behaviour.retryAfter } : {};
-        const details = behaviour.retryDelay ? [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: behaviour.retryDelay }] : undefined;
-        const message = (behaviour.message ?? `scripted ${behaviour.status}`) + (behaviour.echoPrompt ? ` while processing: ${prompt}` : '');
+        const details = behaviour.retryDelay
+          ? [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: behaviour.retryDelay }]
+          : undefined;
+        const message =
+          (behaviour.message ?? `scripted ${behaviour.status}`) +
+          (behaviour.echoPrompt ? ` while processing: ${prompt}` : '');
         return error(behaviour.status, message, headers, details);
       }
     }

@@ -151,7 +151,15 @@ export class FakeGitHub {
       const [owner, name] = full.split('/');
       const tree = new Map(Object.entries(this.options.files ?? { 'README.md': '# repo\n' }));
       const root: Commit = { sha: this.sha(`root:${full}`), tree, message: 'initial' };
-      r = { owner, name, defaultBranch: 'main', branches: new Map([['main', root.sha]]), commits: new Map([[root.sha, root]]), issues: [], labels: new Set() };
+      r = {
+        owner,
+        name,
+        defaultBranch: 'main',
+        branches: new Map([['main', root.sha]]),
+        commits: new Map([[root.sha, root]]),
+        issues: [],
+        labels: new Set(),
+      };
       this.repos.set(full, r);
     }
     return r;
@@ -188,7 +196,9 @@ export class FakeGitHub {
     };
     if (!req.headers.authorization) return reply(401, { message: 'Requires authentication', status: '401' });
 
-    const failure = this.failures.find((f) => f.remaining > 0 && (!f.method || f.method === method) && f.path.test(url.pathname));
+    const failure = this.failures.find(
+      (f) => f.remaining > 0 && (!f.method || f.method === method) && f.path.test(url.pathname),
+    );
     if (failure && failure.status !== 'lost') {
       failure.remaining--;
       return this.injected(failure, reply);
@@ -201,7 +211,11 @@ export class FakeGitHub {
       ({ status, body } = out);
       headers = out.headers ?? {};
     } catch (error) {
-      if (error instanceof HttpError) ({ status, body } = { status: error.status, body: { message: error.message, errors: error.errors, documentation_url: 'https://docs.github.com/rest' } });
+      if (error instanceof HttpError)
+        ({ status, body } = {
+          status: error.status,
+          body: { message: error.message, errors: error.errors, documentation_url: 'https://docs.github.com/rest' },
+        });
       else ({ status, body } = { status: 500, body: { message: String(error) } });
     }
     if (failure && failure.status === 'lost') {
@@ -218,17 +232,30 @@ export class FakeGitHub {
       const secondary = status === 429;
       return reply(
         status,
-        { message: f.message ?? (secondary ? 'You have exceeded a secondary rate limit.' : 'API rate limit exceeded for installation.'), documentation_url: 'https://docs.github.com/rest/rate-limit' },
+        {
+          message:
+            f.message ??
+            (secondary ? 'You have exceeded a secondary rate limit.' : 'API rate limit exceeded for installation.'),
+          documentation_url: 'https://docs.github.com/rest/rate-limit',
+        },
         secondary
           ? { 'retry-after': String(reset) }
           : { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.ceil(Date.now() / 1000 + reset)) },
       );
     }
-    if (status === 422) return reply(422, { message: f.message ?? 'Validation Failed', errors: [{ resource: 'Issue', code: 'invalid' }] });
+    if (status === 422)
+      return reply(422, {
+        message: f.message ?? 'Validation Failed',
+        errors: [{ resource: 'Issue', code: 'invalid' }],
+      });
     reply(status, { message: f.message ?? 'Server Error' });
   }
 
-  private route(method: string, url: URL, body: Json): { status: number; body: unknown; headers?: Record<string, string> } {
+  private route(
+    method: string,
+    url: URL,
+    body: Json,
+  ): { status: number; body: unknown; headers?: Record<string, string> } {
     const p = url.pathname;
     const q = url.searchParams;
     let m: RegExpMatchArray | null;
@@ -240,24 +267,42 @@ export class FakeGitHub {
     const rest = m[3] ?? '';
     const ok = (b: unknown, status = 200) => ({ status, body: b });
 
-    if (method === 'GET' && rest === '') return ok({ id: 1, name: r.name, full_name: full, default_branch: r.defaultBranch, owner: { login: r.owner } });
+    if (method === 'GET' && rest === '')
+      return ok({ id: 1, name: r.name, full_name: full, default_branch: r.defaultBranch, owner: { login: r.owner } });
 
     // issues
     if (rest === '/issues' && method === 'POST') {
-      if (typeof body.title !== 'string' || body.title.length === 0) throw new HttpError(422, 'Validation Failed', [{ resource: 'Issue', field: 'title', code: 'missing_field' }]);
+      if (typeof body.title !== 'string' || body.title.length === 0)
+        throw new HttpError(422, 'Validation Failed', [{ resource: 'Issue', field: 'title', code: 'missing_field' }]);
       const labels = ((body.labels as string[]) ?? []).map(String);
       labels.forEach((l) => r.labels.add(l));
       const now = new Date().toISOString();
-      const issue: IssueRecord = { number: this.nextNumber(r), title: body.title, body: String(body.body ?? ''), state: 'open', stateReason: null, labels, comments: [], createdAt: now, updatedAt: now, closedAt: null };
+      const issue: IssueRecord = {
+        number: this.nextNumber(r),
+        title: body.title,
+        body: String(body.body ?? ''),
+        state: 'open',
+        stateReason: null,
+        labels,
+        comments: [],
+        createdAt: now,
+        updatedAt: now,
+        closedAt: null,
+      };
       r.issues.push(issue);
       return ok(this.issueJson(full, issue), 201);
     }
     if (rest === '/issues' && method === 'GET') {
       const state = q.get('state') ?? 'open';
       const labels = (q.get('labels') ?? '').split(',').filter(Boolean);
-      let items = r.issues.filter((i) => (state === 'all' || i.state === state) && labels.every((l) => i.labels.includes(l)));
+      let items = r.issues.filter(
+        (i) => (state === 'all' || i.state === state) && labels.every((l) => i.labels.includes(l)),
+      );
       items = q.get('direction') === 'asc' ? items : [...items].reverse();
-      return this.page(url, items.map((i) => this.issueJson(full, i)));
+      return this.page(
+        url,
+        items.map((i) => this.issueJson(full, i)),
+      );
     }
     if ((m = rest.match(/^\/issues\/(\d+)$/))) {
       const issue = this.mustIssue(r, Number(m[1]));
@@ -286,21 +331,41 @@ export class FakeGitHub {
     }
     if ((m = rest.match(/^\/issues\/(\d+)\/comments$/))) {
       const issue = this.mustIssue(r, Number(m[1]));
-      if (method === 'GET') return this.page(url, issue.comments.map((c) => ({ id: c.id, body: c.body, created_at: c.createdAt, user: { login: 'healer[bot]' } })));
+      if (method === 'GET')
+        return this.page(
+          url,
+          issue.comments.map((c) => ({
+            id: c.id,
+            body: c.body,
+            created_at: c.createdAt,
+            user: { login: 'healer[bot]' },
+          })),
+        );
       if (method === 'POST') {
-        if (typeof body.body !== 'string' || !body.body) throw new HttpError(422, 'Validation Failed', [{ resource: 'IssueComment', field: 'body', code: 'missing_field' }]);
+        if (typeof body.body !== 'string' || !body.body)
+          throw new HttpError(422, 'Validation Failed', [
+            { resource: 'IssueComment', field: 'body', code: 'missing_field' },
+          ]);
         const c = { id: this.nextId++, body: body.body, createdAt: new Date().toISOString() };
         issue.comments.push(c);
-        return ok({ id: c.id, body: c.body, html_url: `${this.url}/${full}/issues/${issue.number}#issuecomment-${c.id}` }, 201);
+        return ok(
+          { id: c.id, body: c.body, html_url: `${this.url}/${full}/issues/${issue.number}#issuecomment-${c.id}` },
+          201,
+        );
       }
     }
     if (rest === '/labels' && method === 'POST') {
       const name = String(body.name ?? '');
-      if (r.labels.has(name)) throw new HttpError(422, 'Validation Failed', [{ resource: 'Label', code: 'already_exists', field: 'name' }]);
+      if (r.labels.has(name))
+        throw new HttpError(422, 'Validation Failed', [{ resource: 'Label', code: 'already_exists', field: 'name' }]);
       r.labels.add(name);
       return ok({ name, color: body.color ?? 'ededed' }, 201);
     }
-    if (rest === '/labels' && method === 'GET') return this.page(url, [...r.labels].map((name) => ({ name })));
+    if (rest === '/labels' && method === 'GET')
+      return this.page(
+        url,
+        [...r.labels].map((name) => ({ name })),
+      );
 
     // git refs
     if ((m = decodeURIComponent(rest).match(/^\/git\/ref\/heads\/(.+)$/)) && method === 'GET') {
@@ -328,19 +393,37 @@ export class FakeGitHub {
       const existing = tree.get(path);
       if (method === 'GET') {
         if (existing === undefined) throw new HttpError(404, 'Not Found');
-        return ok({ type: 'file', encoding: 'base64', path, name: path.split('/').pop(), sha: this.blobSha(existing), size: Buffer.byteLength(existing), content: Buffer.from(existing).toString('base64') });
+        return ok({
+          type: 'file',
+          encoding: 'base64',
+          path,
+          name: path.split('/').pop(),
+          sha: this.blobSha(existing),
+          size: Buffer.byteLength(existing),
+          content: Buffer.from(existing).toString('base64'),
+        });
       }
       if (method === 'PUT') {
-        if (existing !== undefined && body.sha === undefined) throw new HttpError(422, `Invalid request.\n\n"sha" wasn't supplied.`);
-        if (existing !== undefined && body.sha !== this.blobSha(existing)) throw new HttpError(409, `${path} does not match ${String(body.sha)}`);
+        if (existing !== undefined && body.sha === undefined)
+          throw new HttpError(422, `Invalid request.\n\n"sha" wasn't supplied.`);
+        if (existing !== undefined && body.sha !== this.blobSha(existing))
+          throw new HttpError(409, `${path} does not match ${String(body.sha)}`);
         const content = Buffer.from(String(body.content ?? ''), 'base64').toString('utf8');
         const next = new Map(tree);
         next.set(path, content);
-        const commit: Commit = { sha: this.sha(`${full}:${branch}:${path}`), parent: head, tree: next, message: String(body.message ?? '') };
+        const commit: Commit = {
+          sha: this.sha(`${full}:${branch}:${path}`),
+          parent: head,
+          tree: next,
+          message: String(body.message ?? ''),
+        };
         r.commits.set(commit.sha, commit);
         r.branches.set(branch, commit.sha);
         this.updatePullHeads(r, branch, commit.sha);
-        return ok({ content: { path, sha: this.blobSha(content) }, commit: { sha: commit.sha, message: commit.message } }, existing === undefined ? 201 : 200);
+        return ok(
+          { content: { path, sha: this.blobSha(content) }, commit: { sha: commit.sha, message: commit.message } },
+          existing === undefined ? 201 : 200,
+        );
       }
     }
 
@@ -349,36 +432,80 @@ export class FakeGitHub {
       const head = String(body.head ?? '').replace(/^[^:]+:/, '');
       const base = String(body.base ?? r.defaultBranch);
       const headSha = r.branches.get(head);
-      if (!headSha || !r.branches.has(base)) throw new HttpError(422, 'Validation Failed', [{ resource: 'PullRequest', field: 'head', code: 'invalid' }]);
+      if (!headSha || !r.branches.has(base))
+        throw new HttpError(422, 'Validation Failed', [{ resource: 'PullRequest', field: 'head', code: 'invalid' }]);
       if (r.issues.some((i) => i.pull && i.state === 'open' && i.pull.head === head && i.pull.base === base)) {
-        throw new HttpError(422, 'Validation Failed', [{ resource: 'PullRequest', code: 'custom', message: `A pull request already exists for ${r.owner}:${head}.` }]);
+        throw new HttpError(422, 'Validation Failed', [
+          { resource: 'PullRequest', code: 'custom', message: `A pull request already exists for ${r.owner}:${head}.` },
+        ]);
       }
       if (this.diff(r, r.branches.get(base)!, headSha).length === 0) {
-        throw new HttpError(422, 'Validation Failed', [{ resource: 'PullRequest', code: 'custom', message: `No commits between ${base} and ${head}` }]);
+        throw new HttpError(422, 'Validation Failed', [
+          { resource: 'PullRequest', code: 'custom', message: `No commits between ${base} and ${head}` },
+        ]);
       }
       const now = new Date().toISOString();
-      const pr: IssueRecord = { number: this.nextNumber(r), title: String(body.title ?? ''), body: String(body.body ?? ''), state: 'open', stateReason: null, labels: [], comments: [], createdAt: now, updatedAt: now, closedAt: null, pull: { head, base, headSha, baseSha: r.branches.get(base)!, merged: false } };
+      const pr: IssueRecord = {
+        number: this.nextNumber(r),
+        title: String(body.title ?? ''),
+        body: String(body.body ?? ''),
+        state: 'open',
+        stateReason: null,
+        labels: [],
+        comments: [],
+        createdAt: now,
+        updatedAt: now,
+        closedAt: null,
+        pull: { head, base, headSha, baseSha: r.branches.get(base)!, merged: false },
+      };
       r.issues.push(pr);
       return ok(this.pullJson(full, r, pr), 201);
     }
     if (rest === '/pulls' && method === 'GET') {
       const state = q.get('state') ?? 'open';
       const head = q.get('head')?.replace(/^[^:]+:/, '');
-      const items = r.issues.filter((i) => i.pull && (state === 'all' || i.state === state) && (!head || i.pull.head === head) && (!q.get('base') || i.pull.base === q.get('base')));
-      return this.page(url, [...items].reverse().map((i) => this.pullJson(full, r, i)));
+      const items = r.issues.filter(
+        (i) =>
+          i.pull &&
+          (state === 'all' || i.state === state) &&
+          (!head || i.pull.head === head) &&
+          (!q.get('base') || i.pull.base === q.get('base')),
+      );
+      return this.page(
+        url,
+        [...items].reverse().map((i) => this.pullJson(full, r, i)),
+      );
     }
     if ((m = rest.match(/^\/pulls\/(\d+)(\/files|\/merge)?$/))) {
       const pr = this.mustIssue(r, Number(m[1]));
       if (!pr.pull) throw new HttpError(404, 'Not Found');
       if (!m[2] && method === 'GET') return ok(this.pullJson(full, r, pr));
       if (m[2] === '/files' && method === 'GET') {
-        const files = this.diff(r, pr.pull.baseSha, pr.pull.merged ? pr.pull.headSha : r.branches.get(pr.pull.head) ?? pr.pull.headSha);
-        return this.page(url, files.map((f) => ({ filename: f.path, status: f.status, additions: 1, deletions: f.status === 'added' ? 0 : 1, changes: 1 })));
+        const files = this.diff(
+          r,
+          pr.pull.baseSha,
+          pr.pull.merged ? pr.pull.headSha : (r.branches.get(pr.pull.head) ?? pr.pull.headSha),
+        );
+        return this.page(
+          url,
+          files.map((f) => ({
+            filename: f.path,
+            status: f.status,
+            additions: 1,
+            deletions: f.status === 'added' ? 0 : 1,
+            changes: 1,
+          })),
+        );
       }
       if (m[2] === '/merge' && method === 'PUT') {
         if (pr.pull.merged || pr.state !== 'open') throw new HttpError(405, 'Pull Request is not mergeable');
         const headCommit = r.commits.get(r.branches.get(pr.pull.head)!)!;
-        const merge: Commit = { sha: this.sha(`merge:${pr.number}`), parent: r.branches.get(pr.pull.base), tree: new Map(headCommit.tree), message: String(body.commit_title ?? pr.title) };
+        const merge: Commit = {
+          sha: this.sha(`merge:${pr.number}`),
+          parent: r.branches.get(pr.pull.base),
+          tree: new Map(headCommit.tree),
+          message: String(body.commit_title ?? pr.title),
+        };
         r.commits.set(merge.sha, merge);
         r.branches.set(pr.pull.base, merge.sha);
         Object.assign(pr, { state: 'closed', closedAt: new Date().toISOString() });
@@ -397,11 +524,26 @@ export class FakeGitHub {
       if (m[2] === 'check-runs') {
         const run = pending
           ? { id: 1, name: 'build', status: 'in_progress', conclusion: null, output: { title: null, summary: null } }
-          : { id: 1, name: 'build', status: 'completed', conclusion: record.outcome, output: { title: record.outcome, summary: record.outcome === 'failure' ? 'error[E0308]: mismatched types at src/lib.rs:10' : 'all tests passed' } };
+          : {
+              id: 1,
+              name: 'build',
+              status: 'completed',
+              conclusion: record.outcome,
+              output: {
+                title: record.outcome,
+                summary:
+                  record.outcome === 'failure' ? 'error[E0308]: mismatched types at src/lib.rs:10' : 'all tests passed',
+              },
+            };
         return ok({ total_count: 1, check_runs: [{ ...run, head_sha: sha }] });
       }
       const state = pending ? 'pending' : record.outcome;
-      return ok({ state, sha, total_count: 1, statuses: [{ context: 'ci/lint', state, description: state === 'failure' ? 'lint failed' : 'lint' }] });
+      return ok({
+        state,
+        sha,
+        total_count: 1,
+        statuses: [{ context: 'ci/lint', state, description: state === 'failure' ? 'lint failed' : 'lint' }],
+      });
     }
     throw new HttpError(404, 'Not Found');
   }
@@ -419,7 +561,10 @@ export class FakeGitHub {
   private search(url: URL): { status: number; body: unknown; headers?: Record<string, string> } {
     const raw = url.searchParams.get('q') ?? '';
     const phrases = [...raw.matchAll(/"([^"]+)"/g)].map((x) => x[1].toLowerCase());
-    const rest = raw.replace(/"[^"]+"/g, ' ').split(/\s+/).filter(Boolean);
+    const rest = raw
+      .replace(/"[^"]+"/g, ' ')
+      .split(/\s+/)
+      .filter(Boolean);
     const repo = rest.find((t) => t.startsWith('repo:'))?.slice(5);
     const words = rest.filter((t) => !t.includes(':')).map((t) => t.toLowerCase());
     const isIssue = rest.includes('is:issue');
@@ -445,8 +590,17 @@ export class FakeGitHub {
       u.searchParams.set('per_page', String(perPage));
       return `<${u.toString()}>; rel="${rel}"`;
     };
-    const links = [page < last && link(page + 1, 'next'), page < last && link(last, 'last'), page > 1 && link(page - 1, 'prev'), page > 1 && link(1, 'first')].filter(Boolean);
-    return { status: 200, body: items.slice((page - 1) * perPage, page * perPage), headers: links.length ? { link: links.join(', ') } : {} };
+    const links = [
+      page < last && link(page + 1, 'next'),
+      page < last && link(last, 'last'),
+      page > 1 && link(page - 1, 'prev'),
+      page > 1 && link(1, 'first'),
+    ].filter(Boolean);
+    return {
+      status: 200,
+      body: items.slice((page - 1) * perPage, page * perPage),
+      headers: links.length ? { link: links.join(', ') } : {},
+    };
   }
 
   private diff(r: RepoState, baseSha: string, headSha: string): Array<{ path: string; status: string }> {

@@ -82,7 +82,10 @@ type LabelSelector = (labels: Record<string, string>) => boolean;
 
 export function parseLabelSelector(selector: string | undefined): LabelSelector {
   if (!selector) return () => true;
-  const terms = selector.split(/,(?![^(]*\))/).map((t) => t.trim()).filter(Boolean);
+  const terms = selector
+    .split(/,(?![^(]*\))/)
+    .map((t) => t.trim())
+    .filter(Boolean);
   const tests = terms.map((term): LabelSelector => {
     let m: RegExpMatchArray | null;
     if ((m = term.match(/^([\w./-]+)\s+(in|notin)\s+\(([^)]*)\)$/))) {
@@ -103,7 +106,8 @@ export function parseLabelSelector(selector: string | undefined): LabelSelector 
 
 function mergePatch(target: unknown, patch: unknown): unknown {
   if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) return patch;
-  const out: Record<string, unknown> = target && typeof target === 'object' && !Array.isArray(target) ? { ...(target as Record<string, unknown>) } : {};
+  const out: Record<string, unknown> =
+    target && typeof target === 'object' && !Array.isArray(target) ? { ...(target as Record<string, unknown>) } : {};
   for (const [k, v] of Object.entries(patch as Record<string, unknown>)) {
     if (v === null) delete out[k];
     else out[k] = mergePatch(out[k], v);
@@ -114,7 +118,10 @@ function mergePatch(target: unknown, patch: unknown): unknown {
 function jsonPatch(target: unknown, ops: Array<{ op: string; path: string; value?: unknown }>): unknown {
   const doc = structuredClone(target) as Record<string, unknown>;
   for (const op of ops) {
-    const parts = op.path.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const parts = op.path
+      .split('/')
+      .slice(1)
+      .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
     const last = parts.pop()!;
     let node: Record<string, unknown> | unknown[] = doc;
     for (const part of parts) {
@@ -135,7 +142,8 @@ function jsonPatch(target: unknown, ops: Array<{ op: string; path: string; value
       if (Array.isArray(node)) node.splice(Number(last), 1);
       else delete node[last];
     } else if (op.op === 'test') {
-      if (JSON.stringify((node as Record<string, unknown>)[last]) !== JSON.stringify(op.value)) throw new Error(`test failed at ${op.path}`);
+      if (JSON.stringify((node as Record<string, unknown>)[last]) !== JSON.stringify(op.value))
+        throw new Error(`test failed at ${op.path}`);
     } else throw new Error(`unsupported json-patch op ${op.op}`);
   }
   return doc;
@@ -211,8 +219,12 @@ export class FakeKubernetes {
     if (!current) return false;
     store.delete(`${namespace}/${name}`);
     this.rv += 1;
-    this.emit(collection, 'DELETED', { ...current, metadata: { ...current.metadata, resourceVersion: String(this.rv) } });
-    if (collection === PODS) for (const [k, s] of this.logs) if (k.startsWith(`${namespace}/${name}/`)) this.endStream(s);
+    this.emit(collection, 'DELETED', {
+      ...current,
+      metadata: { ...current.metadata, resourceVersion: String(this.rv) },
+    });
+    if (collection === PODS)
+      for (const [k, s] of this.logs) if (k.startsWith(`${namespace}/${name}/`)) this.endStream(s);
     return true;
   }
 
@@ -222,7 +234,9 @@ export class FakeKubernetes {
   }
 
   list(collection: string, namespace?: string): K8sObject[] {
-    return [...this.store(collection).values()].filter((o) => !namespace || o.metadata.namespace === namespace).map((o) => structuredClone(o));
+    return [...this.store(collection).values()]
+      .filter((o) => !namespace || o.metadata.namespace === namespace)
+      .map((o) => structuredClone(o));
   }
 
   // Convenience wrappers for the built-in kinds.
@@ -318,15 +332,18 @@ export class FakeKubernetes {
     }
 
     let m: RegExpMatchArray | null;
-    if ((m = path.match(/^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/log$/))) return this.serveLog(m[1], m[2], query, req, res);
-    if ((m = path.match(/^\/apis\/apps\/v1\/namespaces\/([^/]+)\/deployments\/([^/]+)\/scale$/))) return this.serveScale(method, m[1], m[2], body, res);
+    if ((m = path.match(/^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/log$/)))
+      return this.serveLog(m[1], m[2], query, req, res);
+    if ((m = path.match(/^\/apis\/apps\/v1\/namespaces\/([^/]+)\/deployments\/([^/]+)\/scale$/)))
+      return this.serveScale(method, m[1], m[2], body, res);
 
     const route = this.route(path);
     if (!route) return this.sendStatus(res, 404, 'NotFound', `no route for ${path}`);
     const { collection, namespace, name, subresource } = route;
     if (!name) {
       if (method === 'GET') {
-        if (query.watch === 'true' || query.watch === '1') return this.serveWatch(collection, namespace, query, req, res);
+        if (query.watch === 'true' || query.watch === '1')
+          return this.serveWatch(collection, namespace, query, req, res);
         return this.sendList(res, collection, namespace, query);
       }
       if (method === 'POST') return this.create(res, collection, namespace, body as K8sObject);
@@ -345,13 +362,18 @@ export class FakeKubernetes {
       let next: K8sObject;
       try {
         if (method === 'PUT') next = body as K8sObject;
-        else if (contentType?.includes('json-patch')) next = jsonPatch(current, body as Array<{ op: string; path: string; value?: unknown }>) as K8sObject;
+        else if (contentType?.includes('json-patch'))
+          next = jsonPatch(current, body as Array<{ op: string; path: string; value?: unknown }>) as K8sObject;
         else next = mergePatch(current, body) as K8sObject;
       } catch (error) {
         return this.sendStatus(res, 422, 'Invalid', String(error));
       }
       if (subresource === 'status') next = { ...current, status: next.status };
-      else if (collection.startsWith('agents.') && next.status !== current.status && JSON.stringify(next.status) !== JSON.stringify(current.status)) {
+      else if (
+        collection.startsWith('agents.') &&
+        next.status !== current.status &&
+        JSON.stringify(next.status) !== JSON.stringify(current.status)
+      ) {
         // Custom resources with a status subresource ignore status changes on the main resource.
         next = { ...next, status: current.status };
       }
@@ -363,7 +385,9 @@ export class FakeKubernetes {
     return this.sendStatus(res, 405, 'MethodNotAllowed', method);
   }
 
-  private route(path: string): { collection: string; namespace?: string; name?: string; subresource?: string } | undefined {
+  private route(
+    path: string,
+  ): { collection: string; namespace?: string; name?: string; subresource?: string } | undefined {
     let m: RegExpMatchArray | null;
     if ((m = path.match(/^\/api\/v1\/(pods|events)$/))) return { collection: `core/v1/${m[1]}` };
     if ((m = path.match(/^\/api\/v1\/namespaces\/([^/]+)\/(pods|events)(?:\/([^/]+))?(?:\/(status))?$/)))
@@ -377,42 +401,83 @@ export class FakeKubernetes {
   private create(res: ServerResponse, collection: string, namespace: string | undefined, object: K8sObject): void {
     if (!object?.metadata?.name) return this.sendStatus(res, 422, 'Invalid', 'metadata.name is required');
     const withNs = { ...object, metadata: { ...object.metadata, namespace: object.metadata.namespace ?? namespace } };
-    if (this.store(collection).has(this.key(withNs))) return this.sendStatus(res, 409, 'AlreadyExists', `${object.metadata.name} already exists`);
+    if (this.store(collection).has(this.key(withNs)))
+      return this.sendStatus(res, 409, 'AlreadyExists', `${object.metadata.name} already exists`);
     this.send(res, 201, this.add(collection, withNs));
   }
 
-  private sendList(res: ServerResponse, collection: string, namespace: string | undefined, query: Record<string, string>): void {
+  private sendList(
+    res: ServerResponse,
+    collection: string,
+    namespace: string | undefined,
+    query: Record<string, string>,
+  ): void {
     const selector = parseLabelSelector(query.labelSelector);
     const fieldName = parseFieldName(query.fieldSelector);
     const items = [...this.store(collection).values()].filter(
-      (o) => (!namespace || o.metadata.namespace === namespace) && selector(o.metadata.labels ?? {}) && (!fieldName || o.metadata.name === fieldName),
+      (o) =>
+        (!namespace || o.metadata.namespace === namespace) &&
+        selector(o.metadata.labels ?? {}) &&
+        (!fieldName || o.metadata.name === fieldName),
     );
     const kind = this.kindOf(collection);
-    this.send(res, 200, { apiVersion: kind.apiVersion, kind: `${kind.kind}List`, metadata: { resourceVersion: String(this.rv) }, items });
+    this.send(res, 200, {
+      apiVersion: kind.apiVersion,
+      kind: `${kind.kind}List`,
+      metadata: { resourceVersion: String(this.rv) },
+      items,
+    });
   }
 
-  private serveWatch(collection: string, namespace: string | undefined, query: Record<string, string>, req: IncomingMessage, res: ServerResponse): void {
+  private serveWatch(
+    collection: string,
+    namespace: string | undefined,
+    query: Record<string, string>,
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): void {
     const from = query.resourceVersion ? Number(query.resourceVersion) : this.rv;
     res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
-    const watcher: Watcher = { collection, namespace, selector: parseLabelSelector(query.labelSelector), fieldName: parseFieldName(query.fieldSelector), res };
+    const watcher: Watcher = {
+      collection,
+      namespace,
+      selector: parseLabelSelector(query.labelSelector),
+      fieldName: parseFieldName(query.fieldSelector),
+      res,
+    };
     if (query.resourceVersion && from < this.compactedRv) {
-      res.end(`${JSON.stringify({ type: 'ERROR', object: { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'Expired', code: 410, message: `too old resource version: ${from} (${this.compactedRv})` } })}\n`);
+      res.end(
+        `${JSON.stringify({ type: 'ERROR', object: { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'Expired', code: 410, message: `too old resource version: ${from} (${this.compactedRv})` } })}\n`,
+      );
       return;
     }
     if (!query.resourceVersion || query.resourceVersion === '0') {
       // No resourceVersion: like the API server, start with the current state as ADDED events.
-      for (const o of this.store(collection).values()) this.deliver(watcher, { type: 'ADDED', object: o, rv: Number(o.metadata.resourceVersion) });
+      for (const o of this.store(collection).values())
+        this.deliver(watcher, { type: 'ADDED', object: o, rv: Number(o.metadata.resourceVersion) });
     } else for (const event of this.history.get(collection) ?? []) if (event.rv > from) this.deliver(watcher, event);
     this.watchers.add(watcher);
     req.on('close', () => this.watchers.delete(watcher));
   }
 
-  private serveLog(namespace: string, pod: string, query: Record<string, string>, req: IncomingMessage, res: ServerResponse): void {
+  private serveLog(
+    namespace: string,
+    pod: string,
+    query: Record<string, string>,
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): void {
     const podObj = this.store(PODS).get(`${namespace}/${pod}`);
     if (!podObj) return this.notFound(res, PODS, pod);
     const containers = ((podObj.spec?.containers as Array<{ name: string }> | undefined) ?? []).map((c) => c.name);
     const container = query.container ?? (containers.length === 1 ? containers[0] : undefined);
-    if (!container) return this.sendStatus(res, 400, 'BadRequest', `a container name must be specified for pod ${pod}, choose one of: [${containers.join(' ')}]`);
+    if (!container)
+      return this.sendStatus(
+        res,
+        400,
+        'BadRequest',
+        `a container name must be specified for pod ${pod}, choose one of: [${containers.join(' ')}]`,
+      );
     const stream = this.logStream(namespace, pod, container);
     const timestamps = query.timestamps === 'true';
     let lines = stream.lines;
@@ -447,9 +512,11 @@ export class FakeKubernetes {
     if (method === 'GET') return this.send(res, 200, scaleOf(current));
     if (method !== 'PATCH' && method !== 'PUT') return this.sendStatus(res, 405, 'MethodNotAllowed', method);
     let replicas: unknown;
-    if (Array.isArray(body)) replicas = (jsonPatch(scaleOf(current), body) as { spec: { replicas: unknown } }).spec.replicas;
+    if (Array.isArray(body))
+      replicas = (jsonPatch(scaleOf(current), body) as { spec: { replicas: unknown } }).spec.replicas;
     else replicas = (body as { spec?: { replicas?: unknown } })?.spec?.replicas;
-    if (typeof replicas !== 'number' || replicas < 0) return this.sendStatus(res, 422, 'Invalid', 'spec.replicas must be a non-negative integer');
+    if (typeof replicas !== 'number' || replicas < 0)
+      return this.sendStatus(res, 422, 'Invalid', 'spec.replicas must be a non-negative integer');
     const updated = this.modify(DEPLOYMENTS, namespace, name, (d) => {
       d.spec = { ...(d.spec ?? {}), replicas };
       d.status = { ...(d.status ?? {}), replicas };
@@ -473,7 +540,10 @@ export class FakeKubernetes {
     if (KINDS[collection]) return KINDS[collection];
     const [group, version, plural] = collection.split('/');
     const singular = plural.replace(/s$/, '');
-    return { kind: singular === 'coderun' ? 'CodeRun' : singular[0].toUpperCase() + singular.slice(1), apiVersion: `${group}/${version}` };
+    return {
+      kind: singular === 'coderun' ? 'CodeRun' : singular[0].toUpperCase() + singular.slice(1),
+      apiVersion: `${group}/${version}`,
+    };
   }
 
   private stamp(collection: string, object: K8sObject, previous?: K8sObject): K8sObject {
@@ -486,7 +556,8 @@ export class FakeKubernetes {
       metadata: {
         ...object.metadata,
         uid: previous?.metadata.uid ?? object.metadata.uid ?? `uid-${++this.uid}`,
-        creationTimestamp: previous?.metadata.creationTimestamp ?? object.metadata.creationTimestamp ?? new Date().toISOString(),
+        creationTimestamp:
+          previous?.metadata.creationTimestamp ?? object.metadata.creationTimestamp ?? new Date().toISOString(),
         resourceVersion: String(this.rv),
       },
     };

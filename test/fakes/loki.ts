@@ -24,7 +24,8 @@ export function parseLogQl(query: string): { matchers: Matcher[]; contains: stri
   const matchers: Matcher[] = [];
   const re = /\s*([A-Za-z_][A-Za-z0-9_]*)\s*(=~|!~|!=|=)\s*"((?:[^"\\]|\\.)*)"\s*,?/g;
   let mm: RegExpExecArray | null;
-  while ((mm = re.exec(m[1])) !== null) matchers.push({ key: mm[1], op: mm[2] as Matcher['op'], value: mm[3].replace(/\\(.)/g, '$1') });
+  while ((mm = re.exec(m[1])) !== null)
+    matchers.push({ key: mm[1], op: mm[2] as Matcher['op'], value: mm[3].replace(/\\(.)/g, '$1') });
   if (matchers.length === 0) throw new Error('parse error: empty stream selector');
   const contains = [...m[2].matchAll(/\|=\s*"((?:[^"\\]|\\.)*)"/g)].map((x) => x[1]);
   return { matchers, contains };
@@ -106,10 +107,16 @@ export class FakeLoki {
       const start = parseTime(q.start, end - 3_600_000_000_000n);
       const limit = q.limit ? Number(q.limit) : 100;
       if (!Number.isInteger(limit) || limit <= 0) throw new Error('limit must be a positive integer');
-      if (limit > this.maxLimit) throw new Error(`max entries limit per query exceeded, limit > max_entries_limit (${limit} > ${this.maxLimit})`);
+      if (limit > this.maxLimit)
+        throw new Error(
+          `max entries limit per query exceeded, limit > max_entries_limit (${limit} > ${this.maxLimit})`,
+        );
       const direction = q.direction ?? 'backward';
       const { matchers, contains } = parseLogQl(q.query ?? '');
-      let selected = this.entries.filter((e) => e.tsNs >= start && e.tsNs < end && matches(e.labels, matchers) && contains.every((c) => e.line.includes(c)));
+      let selected = this.entries.filter(
+        (e) =>
+          e.tsNs >= start && e.tsNs < end && matches(e.labels, matchers) && contains.every((c) => e.line.includes(c)),
+      );
       selected.sort((a, b) => (a.tsNs < b.tsNs ? -1 : a.tsNs > b.tsNs ? 1 : 0));
       if (direction === 'backward') selected.reverse();
       selected = selected.slice(0, limit);
@@ -121,7 +128,12 @@ export class FakeLoki {
         s.values.push([e.tsNs.toString(), e.line]);
       }
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ status: 'success', data: { resultType: 'streams', result: [...streams.values()], stats: {} } }));
+      res.end(
+        JSON.stringify({
+          status: 'success',
+          data: { resultType: 'streams', result: [...streams.values()], stats: {} },
+        }),
+      );
     } catch (error) {
       res.writeHead(400, { 'content-type': 'text/plain' });
       res.end((error as Error).message);

@@ -30,11 +30,18 @@ export function thinGateway(geminiUrl: string, apiKey: string | undefined) {
       const body = (await res.json()) as { candidates?: Array<{ content?: { parts?: Array<{ text?: string }> } }> };
       const text = body.candidates?.[0]?.content?.parts?.[0]?.text ?? '';
       try {
-        return { ok: true, value: JSON.parse(text) as unknown, model, attempts: 1, inputTokens: 0, outputTokens: 0, costUsd: 0 };
+        return {
+          ok: true,
+          value: JSON.parse(text) as unknown,
+          model,
+          attempts: 1,
+          inputTokens: 0,
+          outputTokens: 0,
+          costUsd: 0,
+        };
       } catch {
         return { ok: false, reason: 'exhausted', detail: `${model}: malformed JSON` };
       }
     },
   };
 }
-

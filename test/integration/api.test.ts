@@ -33,14 +33,26 @@ describe('HTTP API on a real dev server', () => {
     expect(shown.status).toBe(200);
     expect(shown.body).toMatchObject({ playId, status: 'active', repository: '5dlabs/cto' });
 
-    const active = await eventually(() => http(`${api.url}/api/v1/sessions/active`, 'GET'), (r) => r.body.sessions.some((s: { playId: string }) => s.playId === playId));
+    const active = await eventually(
+      () => http(`${api.url}/api/v1/sessions/active`, 'GET'),
+      (r) => r.body.sessions.some((s: { playId: string }) => s.playId === playId),
+    );
     expect(active.body.count).toBe(active.body.sessions.length);
 
     const ended = await http(`${api.url}/api/v1/session/${playId}/end`, 'POST', { reason: 'finished' }, auth);
     expect(ended.status).toBe(202);
-    const after = await eventually(() => http(`${api.url}/api/v1/session/${playId}`, 'GET'), (r) => r.body.status === 'completed');
+    const after = await eventually(
+      () => http(`${api.url}/api/v1/session/${playId}`, 'GET'),
+      (r) => r.body.status === 'completed',
+    );
     expect(after.body.endReason).toBe('finished');
-    const all = await eventually(() => http(`${api.url}/api/v1/sessions`, 'GET'), (r) => r.body.sessions.some((s: { playId: string; status: string }) => s.playId === playId && s.status === 'completed'));
+    const all = await eventually(
+      () => http(`${api.url}/api/v1/sessions`, 'GET'),
+      (r) =>
+        r.body.sessions.some(
+          (s: { playId: string; status: string }) => s.playId === playId && s.status === 'completed',
+        ),
+    );
     expect(all.body.count).toBeGreaterThanOrEqual(1);
     const stillActive = await http(`${api.url}/api/v1/sessions/active`, 'GET');
     expect(stillActive.body.sessions.some((s: { playId: string }) => s.playId === playId)).toBe(false);
@@ -83,7 +95,9 @@ describe('HTTP API on a real dev server', () => {
     const missing = await http(`${api.url}/api/v1/session/start`, 'POST', samplePayload(playId));
     expect(missing.status).toBe(401);
     expect(missing.headers.get('www-authenticate')).toMatch(/^Bearer/);
-    const wrong = await http(`${api.url}/api/v1/session/start`, 'POST', samplePayload(playId), { authorization: 'Bearer nope' });
+    const wrong = await http(`${api.url}/api/v1/session/start`, 'POST', samplePayload(playId), {
+      authorization: 'Bearer nope',
+    });
     expect(wrong.status).toBe(401);
     expect((await http(`${api.url}/api/v1/session/${playId}/end`, 'POST', {})).status).toBe(401);
     expect((await http(`${api.url}/api/v1/sessions`, 'GET')).status).toBe(200);

@@ -14,7 +14,13 @@ describe('healer CLI', () => {
     let io = captureIo();
     expect(await main(['--help'], io)).toBe(0);
     expect(io.out()).toContain('Usage: healer <command>');
-    for (const argv of [['dev', '--help'], ['worker', '--help'], ['api', '--help'], ['demo', '--help'], ['session', '--help']]) {
+    for (const argv of [
+      ['dev', '--help'],
+      ['worker', '--help'],
+      ['api', '--help'],
+      ['demo', '--help'],
+      ['session', '--help'],
+    ]) {
       io = captureIo();
       expect(await main(argv, io)).toBe(0);
       expect(io.out()).toMatch(/Usage: healer/);
@@ -106,16 +112,22 @@ describe('healer CLI', () => {
       expect(await runSessionCommand(['show', playId, '--json'], io, opts)).toBe(0);
       expect(JSON.parse(io.out())).toMatchObject({ playId, status: 'active' });
 
-      const listed = await eventually(async () => {
-        const listIo = captureIo();
-        await runSessionCommand(['list', '--active'], listIo, opts);
-        return listIo.out();
-      }, (text) => text.includes(playId));
+      const listed = await eventually(
+        async () => {
+          const listIo = captureIo();
+          await runSessionCommand(['list', '--active'], listIo, opts);
+          return listIo.out();
+        },
+        (text) => text.includes(playId),
+      );
       expect(listed).toMatch(/PLAY ID\s+STATUS/);
 
       io = captureIo();
       expect(await runSessionCommand(['end', playId, '--reason', 'done by cli'], io, opts)).toBe(0);
-      const ended = await eventually(() => api.sessions.get(playId), (v) => v.status === 'completed');
+      const ended = await eventually(
+        () => api.sessions.get(playId),
+        (v) => v.status === 'completed',
+      );
       expect(ended.endReason).toBe('done by cli');
     });
 
@@ -123,9 +135,17 @@ describe('healer CLI', () => {
       const playId = uniqueId('cli-dup');
       const args = ['start', '--play-id', playId, '--repository', 'o/r'];
       await runSessionCommand(args, captureIo(), { baseUrl: api.url, token });
-      await expect(runSessionCommand(args, captureIo(), { baseUrl: api.url, token })).rejects.toThrow(/^409 session .* is already active/);
-      await expect(runSessionCommand(['start', '--play-id', uniqueId('x'), '--repository', 'o/r'], captureIo(), { baseUrl: api.url })).rejects.toThrow(/^401/);
-      await expect(runSessionCommand(['show', uniqueId('none')], captureIo(), { baseUrl: api.url })).rejects.toThrow(/^404 session .* not found/);
+      await expect(runSessionCommand(args, captureIo(), { baseUrl: api.url, token })).rejects.toThrow(
+        /^409 session .* is already active/,
+      );
+      await expect(
+        runSessionCommand(['start', '--play-id', uniqueId('x'), '--repository', 'o/r'], captureIo(), {
+          baseUrl: api.url,
+        }),
+      ).rejects.toThrow(/^401/);
+      await expect(runSessionCommand(['show', uniqueId('none')], captureIo(), { baseUrl: api.url })).rejects.toThrow(
+        /^404 session .* not found/,
+      );
     });
   });
 });

@@ -4,7 +4,14 @@
 import type { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import { createModelActivities } from '../../activities/model';
-import { closeTestConnections, createTestWorker, eventually, testClient, uniqueId, uniqueTaskQueue } from '../support/temporal';
+import {
+  closeTestConnections,
+  createTestWorker,
+  eventually,
+  testClient,
+  uniqueId,
+  uniqueTaskQueue,
+} from '../support/temporal';
 import { http, startTestApi, type TestApi } from '../support/api';
 import { samplePayload } from '../support/sessions';
 
@@ -17,8 +24,15 @@ describe('healing through the API (dry run, built-in evaluator)', () => {
 
   beforeAll(async () => {
     api = await startTestApi({ taskQueue, settings: { maxOpenIncidents: 2, llmTaskQueue } });
-    workers.push(await createTestWorker({ taskQueue, activities: createActivities({ config: api.config, kube: null }) }));
-    workers.push(await createTestWorker({ taskQueue: llmTaskQueue, activities: createModelActivities({ client: await testClient(), logDir: api.config.logPath }) }));
+    workers.push(
+      await createTestWorker({ taskQueue, activities: createActivities({ config: api.config, kube: null }) }),
+    );
+    workers.push(
+      await createTestWorker({
+        taskQueue: llmTaskQueue,
+        activities: createModelActivities({ client: await testClient(), logDir: api.config.logPath }),
+      }),
+    );
     for (const w of workers) runs.push(w.run());
   });
   afterAll(async () => {
@@ -39,13 +53,19 @@ describe('healing through the API (dry run, built-in evaluator)', () => {
       "EACCES: permission denied, open '/workspace/orders/.cache'",
       'token=ghp_abcdefghijklmnopqrstuvwxyz0123456789 rejected: Bad credentials (401)',
     ];
-    const pushed = await http(`${api.url}/api/v1/session/${playId}/logs`, 'POST', { lines, labels: { agent: 'rex', task_id: '1', pod: 'rex-1' } });
+    const pushed = await http(`${api.url}/api/v1/session/${playId}/logs`, 'POST', {
+      lines,
+      labels: { agent: 'rex', task_id: '1', pod: 'rex-1' },
+    });
     expect(pushed.status).toBe(202);
     expect(pushed.body.detections).toBe(5); // the INFO line is benign
 
     const view = await eventually(
       async () => (await http(`${api.url}/api/v1/session/${playId}`, 'GET')).body,
-      (v) => v.detections.total === 5 && v.incidents.length === 2 && v.incidents.every((i: { status: string }) => i.status !== 'open'),
+      (v) =>
+        v.detections.total === 5 &&
+        v.incidents.length === 2 &&
+        v.incidents.every((i: { status: string }) => i.status !== 'open'),
       60_000,
     );
     expect(view.detections.unique).toBe(4);
@@ -77,24 +97,43 @@ describe('healing through the API (dry run, built-in evaluator)', () => {
     expect(response.status).toBe(202);
     const body = (await response.json()) as { detections: number; lines: number };
     expect(body).toMatchObject({ lines: 2, detections: 1 });
-    const view = await eventually(async () => (await http(`${api.url}/api/v1/session/${playId}`, 'GET')).body, (v) => v.detections.total === 1);
+    const view = await eventually(
+      async () => (await http(`${api.url}/api/v1/session/${playId}`, 'GET')).body,
+      (v) => v.detections.total === 1,
+    );
     expect(view.fingerprints[0]).toMatchObject({ code: 'R1', agent: 'cleo', taskId: '2' });
 
     const bad = await http(`${api.url}/api/v1/session/${playId}/logs`, 'POST', { lines: ['ok', 42] });
     expect(bad.status).toBe(400);
     expect(bad.body).toMatchObject({ field: 'lines[1]' });
     expect((await http(`${api.url}/api/v1/session/${playId}/logs`, 'POST', { labels: {} })).body.field).toBe('lines');
-    expect((await http(`${api.url}/api/v1/session/${uniqueId('nobody')}/logs`, 'POST', { lines: ['panicked at x'] })).status).toBe(404);
+    expect(
+      (await http(`${api.url}/api/v1/session/${uniqueId('nobody')}/logs`, 'POST', { lines: ['panicked at x'] })).status,
+    ).toBe(404);
   });
 
   test('a re-sent push with the same Idempotency-Key is applied once', async () => {
     const playId = uniqueId('idem');
     await http(`${api.url}/api/v1/session/start`, 'POST', samplePayload(playId));
-    const send = () => http(`${api.url}/api/v1/session/${playId}/logs`, 'POST', { lines: ['Error: connect ECONNREFUSED 10.0.0.1:6379'] }, { 'idempotency-key': 'req-1' });
+    const send = () =>
+      http(
+        `${api.url}/api/v1/session/${playId}/logs`,
+        'POST',
+        { lines: ['Error: connect ECONNREFUSED 10.0.0.1:6379'] },
+        { 'idempotency-key': 'req-1' },
+      );
     expect((await send()).status).toBe(202);
     expect((await send()).status).toBe(202);
-    await http(`${api.url}/api/v1/session/${playId}/logs`, 'POST', { lines: ['Error: connect ECONNREFUSED 10.0.0.1:6379'] }, { 'idempotency-key': 'req-2' });
-    const view = await eventually(async () => (await http(`${api.url}/api/v1/session/${playId}`, 'GET')).body, (v) => v.detections.total >= 2);
+    await http(
+      `${api.url}/api/v1/session/${playId}/logs`,
+      'POST',
+      { lines: ['Error: connect ECONNREFUSED 10.0.0.1:6379'] },
+      { 'idempotency-key': 'req-2' },
+    );
+    const view = await eventually(
+      async () => (await http(`${api.url}/api/v1/session/${playId}`, 'GET')).body,
+      (v) => v.detections.total >= 2,
+    );
     expect(view.detections.total).toBe(2);
   });
 

@@ -26,25 +26,50 @@ it('runs as a child: parent gets summaries, child outlives the parent, search at
   gemini.script(EVAL_MODEL, { kind: 'ok', answer: goodEvaluation });
   gemini.script(PATCH_MODEL, { kind: 'ok', answer: goodPatch() });
   const noop = () => undefined;
-  const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./workflows/incident-parent'), logger: { trace: noop, debug: noop, info: noop, warn: noop, error: console.error, log: noop } });
+  const workflowBundle = await bundleWorkflowCode({
+    workflowsPath: require.resolve('./workflows/incident-parent'),
+    logger: { trace: noop, debug: noop, info: noop, warn: noop, error: console.error, log: noop },
+  });
   const uniqueQueue = uniqueId('child');
   const taskQueue = `${uniqueQueue}-incidents`;
   const gh = createGitHubActivities({ octokit: createOctokit('t', github.url) });
-  const activities = { ...gh, ...createContextActivities({ stateDir: mkdtempSync(join(tmpdir(), 'healer-child-')) }), ...createNotifyActivities({}), ...createRemediationActivities({ github: gh }) };
+  const activities = {
+    ...gh,
+    ...createContextActivities({ stateDir: mkdtempSync(join(tmpdir(), 'healer-child-')) }),
+    ...createNotifyActivities({}),
+    ...createRemediationActivities({ github: gh }),
+  };
   const main = await createTestWorker({ taskQueue, workflowBundle, activities });
   const parentWorker = await createTestWorker({ taskQueue: uniqueQueue, workflowBundle, activities });
-  const llm = await createTestWorker({ taskQueue: `${uniqueQueue}-llm`, activities: thinGateway(gemini.url, 'test-key') });
+  const llm = await createTestWorker({
+    taskQueue: `${uniqueQueue}-llm`,
+    activities: thinGateway(gemini.url, 'test-key'),
+  });
   const client = await testClient();
   const runs = [main, parentWorker, llm].map((w) => ({ w, done: w.run() }));
   try {
     const playId = uniqueId('play');
     const d = detection();
-    const input = { playId, repository: REPO, namespace: 'cto', detection: d, llmTaskQueue: `${uniqueQueue}-llm`, remediation: { ciPollSecs: 0.2, requireApproval: true } };
+    const input = {
+      playId,
+      repository: REPO,
+      namespace: 'cto',
+      detection: d,
+      llmTaskQueue: `${uniqueQueue}-llm`,
+      remediation: { ciPollSecs: 0.2, requireApproval: true },
+    };
 
     // 1. A parent that ends right after starting the child: the child carries on (ABANDON).
-    await client.workflow.execute('parentOfIncident', { taskQueue: uniqueQueue, workflowId: `parent-${playId}`, args: [input, false, taskQueue] });
+    await client.workflow.execute('parentOfIncident', {
+      taskQueue: uniqueQueue,
+      workflowId: `parent-${playId}`,
+      args: [input, false, taskQueue],
+    });
     const child = client.workflow.getHandle(incidentWorkflowId(playId, d.fingerprint));
-    await eventually(() => child.query<IncidentView>('status'), (v) => v.step === 'awaiting-approval');
+    await eventually(
+      () => child.query<IncidentView>('status'),
+      (v) => v.step === 'awaiting-approval',
+    );
     const desc = await child.describe();
     expect(desc.typedSearchAttributes.get(searchAttributes.playId)).toBe(playId);
     expect(desc.typedSearchAttributes.get(searchAttributes.alertCodes)).toEqual(['R1']);
@@ -55,10 +80,21 @@ it('runs as a child: parent gets summaries, child outlives the parent, search at
 
     // 2. A parent that stays: it receives the incident's summaries up to the final one.
     const d2 = detection();
-    const parent = await client.workflow.start('parentOfIncident', { taskQueue: uniqueQueue, workflowId: `parent2-${playId}`, args: [{ ...input, detection: d2, remediation: { ciPollSecs: 0.2 } }, true, taskQueue] });
+    const parent = await client.workflow.start('parentOfIncident', {
+      taskQueue: uniqueQueue,
+      workflowId: `parent2-${playId}`,
+      args: [{ ...input, detection: d2, remediation: { ciPollSecs: 0.2 } }, true, taskQueue],
+    });
     const updates = (await parent.result()) as IncidentSummary[];
-    expect(updates.map((u) => u.step)).toEqual(expect.arrayContaining(['gathering', 'opening-issue', 'remediating', 'verifying', 'done']));
-    expect(updates[updates.length - 1]).toMatchObject({ status: 'resolved', id: incidentWorkflowId(playId, d2.fingerprint), issue: { dryRun: false }, pr: { dryRun: false } });
+    expect(updates.map((u) => u.step)).toEqual(
+      expect.arrayContaining(['gathering', 'opening-issue', 'remediating', 'verifying', 'done']),
+    );
+    expect(updates[updates.length - 1]).toMatchObject({
+      status: 'resolved',
+      id: incidentWorkflowId(playId, d2.fingerprint),
+      issue: { dryRun: false },
+      pr: { dryRun: false },
+    });
   } finally {
     for (const r of runs) r.w.shutdown();
     await Promise.all(runs.map((r) => r.done));

@@ -23,15 +23,30 @@ describe('incident workflow, coderun mode', () => {
     h = await createHarness({ kube });
     await h.startWorkers();
     const handle = await h.start({ detection: detection(), remediation: { mode: 'coderun', syncTimeoutSecs: 60 } });
-    const [run] = await eventually(async () => kube.list(CODERUNS, 'cto'), (runs) => runs.length === 1);
+    const [run] = await eventually(
+      async () => kube.list(CODERUNS, 'cto'),
+      (runs) => runs.length === 1,
+    );
     const branch = String(run.spec!.branch);
     // A worker restart while Healer waits for the agent's PR changes nothing.
     await h.stopWorkers();
     await h.startWorkers();
     const agent = createGitHubActivities({ octokit: createOctokit('agent-token', h.github.url) });
     await agent.ensureBranch({ incidentId: 'agent', repo: REPO, branch });
-    await agent.commitFiles({ incidentId: 'agent', repo: REPO, branch, edits: [{ path: 'src/lib.rs', content: 'fixed by agent\n' }], message: 'fix' });
-    await agent.findOrOpenPullRequest({ incidentId: 'agent', repo: REPO, branch, title: 'Agent fix', body: `Fixes #${run.spec!.issueNumber}` });
+    await agent.commitFiles({
+      incidentId: 'agent',
+      repo: REPO,
+      branch,
+      edits: [{ path: 'src/lib.rs', content: 'fixed by agent\n' }],
+      message: 'fix',
+    });
+    await agent.findOrOpenPullRequest({
+      incidentId: 'agent',
+      repo: REPO,
+      branch,
+      title: 'Agent fix',
+      body: `Fixes #${run.spec!.issueNumber}`,
+    });
     kube.modify(CODERUNS, 'cto', run.metadata.name, (o) => (o.status = { phase: 'Succeeded' }));
     const view = (await handle.result()) as IncidentView;
     expect(view).toMatchObject({ status: 'resolved', mode: 'coderun', pr: { title: 'Agent fix' } });
@@ -53,8 +68,14 @@ describe('incident workflow, coderun mode', () => {
   it('runs without a model key (the coding agent needs none)', async () => {
     h = await createHarness({ kube, apiKey: null });
     await h.startWorkers();
-    const handle = await h.start({ detection: detection(), remediation: { mode: 'coderun', syncTimeoutSecs: 60, maxIterations: 1 } });
-    const [run] = await eventually(async () => kube.list(CODERUNS, 'cto'), (runs) => runs.length === 1);
+    const handle = await h.start({
+      detection: detection(),
+      remediation: { mode: 'coderun', syncTimeoutSecs: 60, maxIterations: 1 },
+    });
+    const [run] = await eventually(
+      async () => kube.list(CODERUNS, 'cto'),
+      (runs) => runs.length === 1,
+    );
     kube.modify(CODERUNS, 'cto', run.metadata.name, (o) => (o.status = { phase: 'Failed' }));
     const view = (await handle.result()) as IncidentView;
     expect(view.evaluatedBy).toMatch(/^rules \(no-key/);

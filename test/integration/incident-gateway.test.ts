@@ -26,7 +26,10 @@ it('evaluates and patches through the real gateway; a secret in the logs never r
   // One model answers in call order: the evaluation, then the patch.
   gemini.script('gemini-2.5-flash', { kind: 'ok', answer: goodEvaluation }, { kind: 'ok', answer: goodPatch() });
   const noop = () => undefined;
-  const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./workflows/incident-with-gateway'), logger: { trace: noop, debug: noop, info: noop, warn: noop, error: console.error, log: noop } });
+  const workflowBundle = await bundleWorkflowCode({
+    workflowsPath: require.resolve('./workflows/incident-with-gateway'),
+    logger: { trace: noop, debug: noop, info: noop, warn: noop, error: console.error, log: noop },
+  });
   const taskQueue = uniqueId('gw');
   const llmTaskQueue = `${taskQueue}-llm`;
   const dir = mkdtempSync(join(tmpdir(), 'healer-gw-'));
@@ -37,10 +40,23 @@ it('evaluates and patches through the real gateway; a secret in the logs never r
     baseUrl: gemini.url,
     client,
     logDir: join(dir, 'logs'),
-    config: { stateTaskQueue: taskQueue, healthWorkflowId: `${taskQueue}-model-health`, budgetWorkflowPrefix: `${taskQueue}-budget-`, dailyBudgetUsd: 100 },
+    config: {
+      stateTaskQueue: taskQueue,
+      healthWorkflowId: `${taskQueue}-model-health`,
+      budgetWorkflowPrefix: `${taskQueue}-budget-`,
+      dailyBudgetUsd: 100,
+    },
   });
-  const activities = { ...gh, ...createContextActivities({ stateDir: dir, logWindow: async () => [`auth with ${secret}`] }), ...createNotifyActivities({}), ...createRemediationActivities({ github: gh }) };
-  const workers = [await createTestWorker({ taskQueue, workflowBundle, activities }), await createTestWorker({ taskQueue: llmTaskQueue, activities: model })];
+  const activities = {
+    ...gh,
+    ...createContextActivities({ stateDir: dir, logWindow: async () => [`auth with ${secret}`] }),
+    ...createNotifyActivities({}),
+    ...createRemediationActivities({ github: gh }),
+  };
+  const workers = [
+    await createTestWorker({ taskQueue, workflowBundle, activities }),
+    await createTestWorker({ taskQueue: llmTaskQueue, activities: model }),
+  ];
   const runs = workers.map((w) => w.run());
   try {
     const d = detection();
@@ -48,7 +64,9 @@ it('evaluates and patches through the real gateway; a secret in the logs never r
     const view = (await client.workflow.execute('incident', {
       taskQueue,
       workflowId: incidentWorkflowId(playId, d.fingerprint),
-      args: [{ playId, repository: REPO, namespace: 'cto', detection: d, llmTaskQueue, remediation: { ciPollSecs: 0.2 } }],
+      args: [
+        { playId, repository: REPO, namespace: 'cto', detection: d, llmTaskQueue, remediation: { ciPollSecs: 0.2 } },
+      ],
     })) as IncidentView;
     expect(view).toMatchObject({ status: 'resolved', evaluatedBy: 'model gemini-2.5-flash', round: 1 });
     expect(github.pulls(REPO)).toHaveLength(1);

@@ -83,8 +83,20 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function createHarness(opts: { github?: FakeGitHubOptions; apiKey?: string | null; dryRun?: boolean; discord?: boolean; kube?: FakeKubernetes } = {}): Promise<Harness> {
-  const github = await startFakeGitHub({ files: { 'src/lib.rs': 'pub fn load() -> u32 { None.unwrap() }\n', 'README.md': '# app\n' }, ciPendingPolls: 1, ...opts.github });
+export async function createHarness(
+  opts: {
+    github?: FakeGitHubOptions;
+    apiKey?: string | null;
+    dryRun?: boolean;
+    discord?: boolean;
+    kube?: FakeKubernetes;
+  } = {},
+): Promise<Harness> {
+  const github = await startFakeGitHub({
+    files: { 'src/lib.rs': 'pub fn load() -> u32 { None.unwrap() }\n', 'README.md': '# app\n' },
+    ciPendingPolls: 1,
+    ...opts.github,
+  });
   const discord = await startFakeDiscord();
   const gemini = await startFakeGemini({ apiKey: API_KEY, models: [{ id: EVAL_MODEL }, { id: PATCH_MODEL }] });
   gemini.script(EVAL_MODEL, { kind: 'ok', answer: goodEvaluation });
@@ -114,7 +126,10 @@ export async function createHarness(opts: { github?: FakeGitHubOptions; apiKey?:
         ...createRemediationActivities({ github: gh, kube }),
       };
       const main = await createTestWorker({ taskQueue, workflowBundle: await incidentBundle(), activities });
-      const llm = await createTestWorker({ taskQueue: llmTaskQueue, activities: thinGateway(gemini.url, opts.apiKey === null ? undefined : (opts.apiKey ?? API_KEY)) });
+      const llm = await createTestWorker({
+        taskQueue: llmTaskQueue,
+        activities: thinGateway(gemini.url, opts.apiKey === null ? undefined : (opts.apiKey ?? API_KEY)),
+      });
       workers = [main, llm].map((worker) => ({ worker, running: worker.run() }));
     },
     async stopWorkers() {
@@ -128,7 +143,16 @@ export async function createHarness(opts: { github?: FakeGitHubOptions; apiKey?:
       return client.workflow.start('incident', {
         taskQueue,
         workflowId: incidentWorkflowId(playId, d.fingerprint),
-        args: [{ playId, repository: `https://github.com/${REPO}`, namespace: 'cto', llmTaskQueue, ...input, remediation: { ciPollSecs: 0.2, ...input.remediation } }],
+        args: [
+          {
+            playId,
+            repository: `https://github.com/${REPO}`,
+            namespace: 'cto',
+            llmTaskQueue,
+            ...input,
+            remediation: { ciPollSecs: 0.2, ...input.remediation },
+          },
+        ],
       });
     },
     view: (handle) => handle.query(incidentStatusQuery),

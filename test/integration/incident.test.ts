@@ -3,7 +3,16 @@ import { approveUpdate, rejectUpdate } from '../../core/contract';
 import type { IncidentView } from '../../core/contract';
 import { closeTestConnections, eventually } from '../support/temporal';
 import { Worker } from '@temporalio/worker';
-import { createHarness, detection, EVAL_MODEL, goodPatch, incidentBundle, PATCH_MODEL, REPO, type Harness } from './incident-harness';
+import {
+  createHarness,
+  detection,
+  EVAL_MODEL,
+  goodPatch,
+  incidentBundle,
+  PATCH_MODEL,
+  REPO,
+  type Harness,
+} from './incident-harness';
 
 jest.setTimeout(120_000);
 
@@ -12,7 +21,11 @@ describe('incident workflow', () => {
   afterEach(async () => h?.close());
   afterAll(() => closeTestConnections());
 
-  async function run(setup: (h: Harness) => void, remediation: Record<string, unknown> = {}, opts: Parameters<typeof createHarness>[0] = {}) {
+  async function run(
+    setup: (h: Harness) => void,
+    remediation: Record<string, unknown> = {},
+    opts: Parameters<typeof createHarness>[0] = {},
+  ) {
     h = await createHarness(opts);
     setup(h);
     await h.startWorkers();
@@ -77,7 +90,8 @@ describe('incident workflow', () => {
     // A second incident on the same workers: two rounds (CI failure, then success).
     const h2 = await h.start({ detection: detection() });
     expect(((await h2.result()) as IncidentView).round).toBe(2);
-    for (const wf of [handle, h2]) await Worker.runReplayHistory({ workflowBundle: await incidentBundle() }, await wf.fetchHistory(), wf.workflowId);
+    for (const wf of [handle, h2])
+      await Worker.runReplayHistory({ workflowBundle: await incidentBundle() }, await wf.fetchHistory(), wf.workflowId);
   });
 
   it('does not re-verify an unchanged commit: the same patch again is a failed round', async () => {
@@ -109,7 +123,14 @@ describe('incident workflow', () => {
     h = await createHarness();
     h.discord.rateLimitNext(1, 0.3);
     await h.startWorkers();
-    const handle = await h.start({ detection: detection({ code: 'A10', priority: 'P1', severity: 'high', line: 'tool inventory mismatch: missing memory_create' }) });
+    const handle = await h.start({
+      detection: detection({
+        code: 'A10',
+        priority: 'P1',
+        severity: 'high',
+        line: 'tool inventory mismatch: missing memory_create',
+      }),
+    });
     const view = (await handle.result()) as IncidentView;
     expect(view.status).toBe('resolved');
     expect(h.discord.attempts).toBeGreaterThanOrEqual(2);
@@ -120,7 +141,10 @@ describe('incident workflow', () => {
     h = await createHarness();
     await h.startWorkers();
     const handle = await h.start({ detection: detection(), remediation: { requireApproval: true } });
-    await eventually(() => h.view(handle), (v) => v.step === 'awaiting-approval');
+    await eventually(
+      () => h.view(handle),
+      (v) => v.step === 'awaiting-approval',
+    );
     expect(h.github.pulls(REPO)).toHaveLength(0);
     const result = await handle.executeUpdate(approveUpdate, { args: [{ by: 'alice' }] });
     expect(result.accepted).toBe(true);
@@ -135,7 +159,10 @@ describe('incident workflow', () => {
     h = await createHarness();
     await h.startWorkers();
     const handle = await h.start({ detection: detection(), remediation: { requireApproval: true } });
-    await eventually(() => h.view(handle), (v) => v.step === 'awaiting-approval');
+    await eventually(
+      () => h.view(handle),
+      (v) => v.step === 'awaiting-approval',
+    );
     await handle.executeUpdate(rejectUpdate, { args: [{ by: 'bob', comment: 'not worth it' }] });
     const view = (await handle.result()) as IncidentView;
     expect(view).toMatchObject({ status: 'rejected', approval: { decision: 'rejected', by: 'bob' } });
@@ -157,14 +184,19 @@ describe('incident workflow', () => {
     h.github.setCiPlan(['failure']);
     await h.startWorkers();
     const handle = await h.start({ detection: detection(), remediation: { maxIterations: 1 } });
-    await eventually(() => h.view(handle), (v) => v.issue !== undefined);
+    await eventually(
+      () => h.view(handle),
+      (v) => v.issue !== undefined,
+    );
     const res = await handle.executeUpdate(approveUpdate, { args: [{}] });
     expect(res.accepted).toBe(false);
     expect(((await handle.result()) as IncidentView).approval).toBeUndefined();
   });
 
   it('ends as failed, with the reason, when GitHub refuses for good', async () => {
-    const { view } = await run((x) => x.github.fail({ method: 'POST', path: /\/issues$/, status: 404, message: 'Not Found' }));
+    const { view } = await run((x) =>
+      x.github.fail({ method: 'POST', path: /\/issues$/, status: 404, message: 'Not Found' }),
+    );
     expect(view).toMatchObject({ status: 'failed', step: 'done' });
     expect(view.reason).toMatch(/^opening-issue failed: GitHubRejected: create issue: 404/);
     expect(h.github.issues(REPO)).toHaveLength(0);
@@ -175,9 +207,15 @@ describe('incident workflow', () => {
     h = await createHarness();
     await h.startWorkers();
     const handle = await h.start({ detection: detection(), remediation: { requireApproval: true } });
-    await eventually(() => h.view(handle), (v) => v.step === 'awaiting-approval');
+    await eventually(
+      () => h.view(handle),
+      (v) => v.step === 'awaiting-approval',
+    );
     await handle.signal('evidence', { detections: [detection(), detection()] });
-    const v = await eventually(() => h.view(handle), (x) => x.occurrences === 3);
+    const v = await eventually(
+      () => h.view(handle),
+      (x) => x.occurrences === 3,
+    );
     expect(v.occurrences).toBe(3);
     await handle.executeUpdate(rejectUpdate, { args: [{}] });
     await handle.result();

@@ -12,13 +12,32 @@ import { SessionService } from '../../api/session/sessions';
 import { createPushLogs } from '../../api/mcp/push-logs';
 import { createIncidentDecisions, createWatchdogReader } from '../../api/mcp/temporal-actions';
 import { loadConfig } from '../../runtime/config';
-import { closeTestConnections, createTestWorker, eventually, testAddress, testClient, uniqueId, uniqueTaskQueue } from '../support/temporal';
+import {
+  closeTestConnections,
+  createTestWorker,
+  eventually,
+  testAddress,
+  testClient,
+  uniqueId,
+  uniqueTaskQueue,
+} from '../support/temporal';
 import { http } from '../support/api';
 import { detection, samplePayload } from '../support/sessions';
 
-const TOOLS = ['start_session', 'get_session', 'list_sessions', 'send_logs', 'send_detections', 'end_session', 'approve_incident', 'reject_incident', 'get_watchdog'];
+const TOOLS = [
+  'start_session',
+  'get_session',
+  'list_sessions',
+  'send_logs',
+  'send_detections',
+  'end_session',
+  'approve_incident',
+  'reject_incident',
+  'get_watchdog',
+];
 
-const text = (result: unknown): string => ((result as CallToolResult).content as Array<{ type: string; text: string }>).map((c) => c.text).join('\n');
+const text = (result: unknown): string =>
+  ((result as CallToolResult).content as Array<{ type: string; text: string }>).map((c) => c.text).join('\n');
 const json = (result: unknown) => JSON.parse(text(result));
 
 async function call(client: McpClient, name: string, args: Record<string, unknown>): Promise<CallToolResult> {
@@ -33,9 +52,24 @@ function sharedBehaviour(connect: () => McpClient) {
     const start = tools.find((t) => t.name === 'start_session')!;
     expect(start.inputSchema.type).toBe('object');
     expect(start.inputSchema.required).toEqual(expect.arrayContaining(['play_id', 'repository']));
-    expect(Object.keys(start.inputSchema.properties ?? {})).toEqual(expect.arrayContaining(['play_id', 'repository', 'cto_config', 'tasks']));
-    const detections = tools.find((t) => t.name === 'send_detections')!.inputSchema.properties!.detections as { items: { required: string[] } };
-    expect(detections.items.required).toEqual(expect.arrayContaining(['code', 'severity', 'priority', 'patternId', 'fingerprint', 'line', 'source', 'observedAt']));
+    expect(Object.keys(start.inputSchema.properties ?? {})).toEqual(
+      expect.arrayContaining(['play_id', 'repository', 'cto_config', 'tasks']),
+    );
+    const detections = tools.find((t) => t.name === 'send_detections')!.inputSchema.properties!.detections as {
+      items: { required: string[] };
+    };
+    expect(detections.items.required).toEqual(
+      expect.arrayContaining([
+        'code',
+        'severity',
+        'priority',
+        'patternId',
+        'fingerprint',
+        'line',
+        'source',
+        'observedAt',
+      ]),
+    );
     expect(tools.find((t) => t.name === 'get_session')!.annotations?.readOnlyHint).toBe(true);
   });
 
@@ -58,11 +92,15 @@ function sharedBehaviour(connect: () => McpClient) {
 
     const ended = await call(client, 'end_session', { play_id: playId, reason: 'done via mcp' });
     expect(json(ended)).toEqual({ playId, status: 'ending' });
-    const after = await eventually(async () => json(await call(client, 'get_session', { play_id: playId })), (s) => s.status === 'completed');
+    const after = await eventually(
+      async () => json(await call(client, 'get_session', { play_id: playId })),
+      (s) => s.status === 'completed',
+    );
     expect(after.endReason).toBe('done via mcp');
     const all = await eventually(
       async () => json(await call(client, 'list_sessions', {})),
-      (list) => list.sessions.some((s: { playId: string; status: string }) => s.playId === playId && s.status === 'completed'),
+      (list) =>
+        list.sessions.some((s: { playId: string; status: string }) => s.playId === playId && s.status === 'completed'),
     );
     expect(all.count).toBe(all.sessions.length);
     const active = json(await call(client, 'list_sessions', { active_only: true }));
@@ -77,8 +115,21 @@ function sharedBehaviour(connect: () => McpClient) {
     const cases: Array<[Record<string, unknown>, string]> = [
       [{ play_id: uniqueId('bad'), repository: 'not-a-repo' }, 'repository'],
       [{ play_id: uniqueId('bad'), repository: 'o/r', tasks: [{ id: 1 }] }, 'title'],
-      [{ play_id: uniqueId('bad'), repository: 'o/r', tasks: [{ id: 1, title: 'a' }, { id: 1, title: 'b' }] }, 'tasks[1].id'],
-      [{ play_id: uniqueId('bad'), repository: 'o/r', cto_config: { agents: { rex: { tools: { remote: [''] } } } } }, 'cto_config.agents.rex.tools.remote[0]'],
+      [
+        {
+          play_id: uniqueId('bad'),
+          repository: 'o/r',
+          tasks: [
+            { id: 1, title: 'a' },
+            { id: 1, title: 'b' },
+          ],
+        },
+        'tasks[1].id',
+      ],
+      [
+        { play_id: uniqueId('bad'), repository: 'o/r', cto_config: { agents: { rex: { tools: { remote: [''] } } } } },
+        'cto_config.agents.rex.tools.remote[0]',
+      ],
       [{ repository: 'o/r' }, 'play_id'],
     ];
     for (const [args, field] of cases) {
@@ -106,19 +157,38 @@ function sharedBehaviour(connect: () => McpClient) {
     const invalid = await call(client, 'send_detections', { play_id: playId, detections: [withoutFingerprint] });
     expect(invalid.isError).toBe(true);
     expect(text(invalid)).toContain('fingerprint');
-    const badSeverity = await call(client, 'send_detections', { play_id: playId, detections: [{ ...detection('fp-x'), severity: 'apocalyptic' }] });
+    const badSeverity = await call(client, 'send_detections', {
+      play_id: playId,
+      detections: [{ ...detection('fp-x'), severity: 'apocalyptic' }],
+    });
     expect(badSeverity.isError).toBe(true);
     expect(text(badSeverity)).toContain('severity');
 
-    const sent = json(await call(client, 'send_detections', { play_id: playId, batch_id: 'b-1', detections: [detection('fp-1'), detection('fp-2', { code: 'R1', severity: 'critical' })] }));
+    const sent = json(
+      await call(client, 'send_detections', {
+        play_id: playId,
+        batch_id: 'b-1',
+        detections: [detection('fp-1'), detection('fp-2', { code: 'R1', severity: 'critical' })],
+      }),
+    );
     expect(sent).toEqual({ playId, batchId: 'b-1', sent: 2 });
     // the same batch id again is applied once
-    await call(client, 'send_detections', { play_id: playId, batch_id: 'b-1', detections: [detection('fp-1'), detection('fp-2', { code: 'R1', severity: 'critical' })] });
-    const view = await eventually(async () => json(await call(client, 'get_session', { play_id: playId })), (s) => s.detections.total >= 2);
+    await call(client, 'send_detections', {
+      play_id: playId,
+      batch_id: 'b-1',
+      detections: [detection('fp-1'), detection('fp-2', { code: 'R1', severity: 'critical' })],
+    });
+    const view = await eventually(
+      async () => json(await call(client, 'get_session', { play_id: playId })),
+      (s) => s.detections.total >= 2,
+    );
     expect(view.detections).toMatchObject({ total: 2, unique: 2 });
     expect(view.alertCodes.sort()).toEqual(['R1', 'R2']);
 
-    const unknown = await call(client, 'send_detections', { play_id: uniqueId('ghost'), detections: [detection('fp-3')] });
+    const unknown = await call(client, 'send_detections', {
+      play_id: uniqueId('ghost'),
+      detections: [detection('fp-3')],
+    });
     expect(unknown.isError).toBe(true);
     expect(text(unknown)).toMatch(/not found \(404/);
   });
@@ -153,7 +223,13 @@ describe('MCP server on a real dev server', () => {
       const transport = new StdioClientTransport({
         command: process.execPath,
         args: [join(__dirname, '..', 'support', 'mcp-stdio-entry.js')],
-        env: { PATH: process.env.PATH ?? '', TEMPORAL_ADDRESS: testAddress(), HEALER_MCP_TASK_QUEUE: taskQueue, HEALER_STATE_DIR: process.env.HEALER_TEST_DIR ?? '', HEALER_LOG_LEVEL: 'silent' },
+        env: {
+          PATH: process.env.PATH ?? '',
+          TEMPORAL_ADDRESS: testAddress(),
+          HEALER_MCP_TASK_QUEUE: taskQueue,
+          HEALER_STATE_DIR: process.env.HEALER_TEST_DIR ?? '',
+          HEALER_LOG_LEVEL: 'silent',
+        },
         stderr: 'pipe',
       });
       transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -197,19 +273,32 @@ describe('MCP server on a real dev server', () => {
     let client: McpClient;
 
     beforeAll(async () => {
-      const config = loadConfig({ TEMPORAL_ADDRESS: testAddress(), HEALER_LOG_LEVEL: 'silent', HEALER_STATE_DIR: process.env.HEALER_TEST_DIR, HEALER_API_TOKEN: token });
+      const config = loadConfig({
+        TEMPORAL_ADDRESS: testAddress(),
+        HEALER_LOG_LEVEL: 'silent',
+        HEALER_STATE_DIR: process.env.HEALER_TEST_DIR,
+        HEALER_API_TOKEN: token,
+      });
       const temporal = await testClient();
       const sessions = new SessionService(temporal, { taskQueue, settings: { preflightWindowMs: 60_000 } });
       app = await buildApi({
         config,
         client: temporal,
         sessions,
-        mcp: { pushLogs: createPushLogs(temporal, { taskQueue }), ...createIncidentDecisions(temporal), watchdogState: createWatchdogReader(temporal) },
+        mcp: {
+          pushLogs: createPushLogs(temporal, { taskQueue }),
+          ...createIncidentDecisions(temporal),
+          watchdogState: createWatchdogReader(temporal),
+        },
       });
       await app.listen({ host: '127.0.0.1', port: 0 });
       url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}/mcp`;
       client = new McpClient({ name: 'healer-test', version: '1.0.0' });
-      await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+      await client.connect(
+        new StreamableHTTPClientTransport(new URL(url), {
+          requestInit: { headers: { authorization: `Bearer ${token}` } },
+        }),
+      );
     });
     afterAll(async () => {
       await client?.close();
@@ -224,13 +313,20 @@ describe('MCP server on a real dev server', () => {
       const pushed = json(
         await call(client, 'send_logs', {
           play_id: playId,
-          lines: ["thread 'main' panicked at src/main.rs:10:5", 'INFO all good, 0 errors', 'Error: connect ECONNREFUSED 10.0.0.1:5432 connection refused'],
+          lines: [
+            "thread 'main' panicked at src/main.rs:10:5",
+            'INFO all good, 0 errors',
+            'Error: connect ECONNREFUSED 10.0.0.1:5432 connection refused',
+          ],
           labels: { agent: 'rex', task_id: '1', pod: 'rex-1' },
         }),
       );
       expect(pushed).toMatchObject({ playId, lines: 3, detections: 2 });
       expect(pushed.batches[0]).toMatchObject({ workflowId: `play-${playId}`, codes: ['R1', 'R2'] });
-      const view = await eventually(async () => json(await call(client, 'get_session', { play_id: playId })), (s) => s.detections.total >= 2);
+      const view = await eventually(
+        async () => json(await call(client, 'get_session', { play_id: playId })),
+        (s) => s.detections.total >= 2,
+      );
       expect(view.alertCodes.sort()).toEqual(['R1', 'R2']);
       expect(view.fingerprints.every((f: { agent?: string }) => f.agent === 'rex')).toBe(true);
     });
@@ -250,7 +346,12 @@ describe('MCP server on a real dev server', () => {
     });
 
     test('/mcp needs the bearer token', async () => {
-      const initialize = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'x', version: '1' } } };
+      const initialize = {
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'x', version: '1' } },
+      };
       const accept = { accept: 'application/json, text/event-stream' };
       const missing = await http(url, 'POST', initialize, accept);
       expect(missing.status).toBe(401);
@@ -261,7 +362,9 @@ describe('MCP server on a real dev server', () => {
       expect(allowed.body.result.serverInfo.name).toBe('healer');
 
       const stranger = new McpClient({ name: 'stranger', version: '1.0.0' });
-      await expect(stranger.connect(new StreamableHTTPClientTransport(new URL(url)))).rejects.toThrow(/bearer token is required/);
+      await expect(stranger.connect(new StreamableHTTPClientTransport(new URL(url)))).rejects.toThrow(
+        /bearer token is required/,
+      );
     });
 
     test('the endpoint is stateless: GET and DELETE are 405', async () => {

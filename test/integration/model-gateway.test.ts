@@ -7,7 +7,12 @@ import { GOOD_ANSWER, rigsPerTest } from './model-support';
 const rig = rigsPerTest();
 afterAll(closeTestConnections);
 
-const MODELS = [{ id: 'gemini-2.5-pro' }, { id: 'gemini-2.5-flash' }, { id: 'gemini-2.0-flash' }, { id: 'gemini-3-pro-preview' }];
+const MODELS = [
+  { id: 'gemini-2.5-pro' },
+  { id: 'gemini-2.5-flash' },
+  { id: 'gemini-2.0-flash' },
+  { id: 'gemini-3-pro-preview' },
+];
 
 test('without GEMINI_API_KEY the gateway answers no-key at once and calls nothing', async () => {
   const r = await rig({ apiKey: null });
@@ -17,9 +22,20 @@ test('without GEMINI_API_KEY the gateway answers no-key at once and calls nothin
 });
 
 test('discovers the chain (paginated list) and answers with a validated object, usage and cost', async () => {
-  const r = await rig({ fake: { models: [...MODELS, { id: 'text-embedding-004', methods: ['embedContent'] }], defaultPageSize: 2 }, config: { discoveryPageSize: 2 } });
+  const r = await rig({
+    fake: { models: [...MODELS, { id: 'text-embedding-004', methods: ['embedContent'] }], defaultPageSize: 2 },
+    config: { discoveryPageSize: 2 },
+  });
   const result = await r.call();
-  expect(result).toEqual({ ok: true, value: GOOD_ANSWER, model: 'gemini-2.5-flash', attempts: 1, inputTokens: 100, outputTokens: 20, costUsd: 0.00008 });
+  expect(result).toEqual({
+    ok: true,
+    value: GOOD_ANSWER,
+    model: 'gemini-2.5-flash',
+    attempts: 1,
+    inputTokens: 100,
+    outputTokens: 20,
+    costUsd: 0.00008,
+  });
   const listCalls = r.fake.requests.filter((q) => q.path === '/v1beta/models');
   expect(listCalls.map((q) => q.query.pageToken ?? null)).toEqual([null, '2', '4']);
   // The schema went to the API as structured output.
@@ -29,7 +45,10 @@ test('discovers the chain (paginated list) and answers with a validated object, 
 });
 
 test('a retired primary (404) hands over to the next model at once, without retries', async () => {
-  const r = await rig({ fake: { models: MODELS }, config: { fallbackModels: ['gemini-1.5-pro', 'gemini-2.5-pro', 'gemini-2.5-flash'] } });
+  const r = await rig({
+    fake: { models: MODELS },
+    config: { fallbackModels: ['gemini-1.5-pro', 'gemini-2.5-pro', 'gemini-2.5-flash'] },
+  });
   r.fake.script('gemini-2.5-pro', { kind: 'status', status: 404 });
   const result = await r.call();
   expect(result).toMatchObject({ ok: true, model: 'gemini-2.5-flash', attempts: 2 });
@@ -46,7 +65,12 @@ test('a retired primary (404) hands over to the next model at once, without retr
 
 test('retryable failures back off 1 s then 2 s on the primary, then the next model is tried at once', async () => {
   const r = await rig({ fake: { models: MODELS }, config: { fallbackModels: ['gemini-2.5-pro', 'gemini-2.5-flash'] } });
-  r.fake.script('gemini-2.5-pro', { kind: 'status', status: 503 }, { kind: 'status', status: 429 }, { kind: 'status', status: 500 });
+  r.fake.script(
+    'gemini-2.5-pro',
+    { kind: 'status', status: 503 },
+    { kind: 'status', status: 429 },
+    { kind: 'status', status: 500 },
+  );
   const result = await r.call();
   expect(result).toMatchObject({ ok: true, model: 'gemini-2.5-flash', attempts: 4 });
 
@@ -69,8 +93,18 @@ test('retryable failures back off 1 s then 2 s on the primary, then the next mod
 });
 
 test('Retry-After within the cap is honoured; beyond the cap the next model is tried at once', async () => {
-  const r = await rig({ fake: { models: MODELS }, config: { fallbackModels: ['gemini-2.5-pro', 'gemini-2.5-flash'], retry: { attemptsPerModel: 3, backoffBaseMs: 200, retryAfterCapMs: 5000 } } });
-  r.fake.script('gemini-2.5-pro', { kind: 'status', status: 429, retryAfter: '2' }, { kind: 'status', status: 429, retryDelay: '30s' });
+  const r = await rig({
+    fake: { models: MODELS },
+    config: {
+      fallbackModels: ['gemini-2.5-pro', 'gemini-2.5-flash'],
+      retry: { attemptsPerModel: 3, backoffBaseMs: 200, retryAfterCapMs: 5000 },
+    },
+  });
+  r.fake.script(
+    'gemini-2.5-pro',
+    { kind: 'status', status: 429, retryAfter: '2' },
+    { kind: 'status', status: 429, retryDelay: '30s' },
+  );
   const result = await r.call();
   expect(result).toMatchObject({ ok: true, model: 'gemini-2.5-flash' });
   const log = await r.log();
@@ -89,7 +123,11 @@ test('other 4xx are not retried; a bad key stops the chain', async () => {
   expect(await r.call()).toMatchObject({ ok: true, model: 'gemini-2.5-flash', attempts: 2 });
   expect(r.fake.generateCalls('gemini-2.5-pro')).toHaveLength(1);
 
-  const bad = await rig({ fake: { models: MODELS }, apiKey: 'wrong-key', config: { fallbackModels: ['gemini-2.5-pro', 'gemini-2.5-flash'] } });
+  const bad = await rig({
+    fake: { models: MODELS },
+    apiKey: 'wrong-key',
+    config: { fallbackModels: ['gemini-2.5-pro', 'gemini-2.5-flash'] },
+  });
   const result = await bad.call();
   expect(result).toMatchObject({ ok: false, reason: 'exhausted' });
   expect(bad.fake.generateCalls()).toHaveLength(1);
@@ -97,12 +135,33 @@ test('other 4xx are not retried; a bad key stops the chain', async () => {
 });
 
 test('malformed and schema-violating answers are failed attempts and never reach the caller', async () => {
-  const r = await rig({ fake: { models: MODELS }, config: { fallbackModels: ['gemini-2.5-flash', 'gemini-2.5-pro'], retry: { attemptsPerModel: 3, backoffBaseMs: 100, retryAfterCapMs: 1000 } } });
-  r.fake.script('gemini-2.5-flash', { kind: 'text', text: '{"verdict": "fix", "confid' }, { kind: 'ok', answer: { verdict: 'maybe', confidence: 2 } }, { kind: 'empty' });
+  const r = await rig({
+    fake: { models: MODELS },
+    config: {
+      fallbackModels: ['gemini-2.5-flash', 'gemini-2.5-pro'],
+      retry: { attemptsPerModel: 3, backoffBaseMs: 100, retryAfterCapMs: 1000 },
+    },
+  });
+  r.fake.script(
+    'gemini-2.5-flash',
+    { kind: 'text', text: '{"verdict": "fix", "confid' },
+    { kind: 'ok', answer: { verdict: 'maybe', confidence: 2 } },
+    { kind: 'empty' },
+  );
   r.fake.script('gemini-2.5-pro', { kind: 'ok', answer: { verdict: 'ignore', confidence: 0.4 } });
   const result = await r.call();
-  expect(result).toMatchObject({ ok: true, value: { verdict: 'ignore', confidence: 0.4 }, model: 'gemini-2.5-pro', attempts: 4 });
-  expect((await r.log()).map((e) => e.errorClass ?? 'ok')).toEqual(['malformed-json', 'schema-violation', 'empty-answer', 'ok']);
+  expect(result).toMatchObject({
+    ok: true,
+    value: { verdict: 'ignore', confidence: 0.4 },
+    model: 'gemini-2.5-pro',
+    attempts: 4,
+  });
+  expect((await r.log()).map((e) => e.errorClass ?? 'ok')).toEqual([
+    'malformed-json',
+    'schema-violation',
+    'empty-answer',
+    'ok',
+  ]);
 
   // When every model answers nonsense the caller gets a reason, not the nonsense.
   r.fake.script('gemini-2.5-pro', { kind: 'text', text: 'I think you should fix it.' });
@@ -115,7 +174,11 @@ test('malformed and schema-violating answers are failed attempts and never reach
 test('a slow model times out per call and counts as retryable', async () => {
   const r = await rig({
     fake: { models: MODELS },
-    config: { fallbackModels: ['gemini-2.5-pro', 'gemini-2.5-flash'], callTimeoutMs: 1500, retry: { attemptsPerModel: 2, backoffBaseMs: 100, retryAfterCapMs: 1000 } },
+    config: {
+      fallbackModels: ['gemini-2.5-pro', 'gemini-2.5-flash'],
+      callTimeoutMs: 1500,
+      retry: { attemptsPerModel: 2, backoffBaseMs: 100, retryAfterCapMs: 1000 },
+    },
   });
   r.fake.script('gemini-2.5-pro', { kind: 'hang' });
   const result = await r.call();
@@ -129,9 +192,16 @@ test('a slow model times out per call and counts as retryable', async () => {
 
 test('the call log carries metadata only: no prompt text, no key, no provider error text', async () => {
   const secret = 'ghp_PLANTEDsecret1234567890abcdefABCDEF';
-  const r = await rig({ fake: { models: MODELS, apiKey: 'AIzaPLANTEDkey' }, apiKey: 'AIzaPLANTEDkey', config: { fallbackModels: ['gemini-2.5-pro', 'gemini-2.5-flash'] } });
+  const r = await rig({
+    fake: { models: MODELS, apiKey: 'AIzaPLANTEDkey' },
+    apiKey: 'AIzaPLANTEDkey',
+    config: { fallbackModels: ['gemini-2.5-pro', 'gemini-2.5-flash'] },
+  });
   r.fake.script('gemini-2.5-pro', { kind: 'status', status: 400, echoPrompt: true });
-  const result = await r.call({ prompt: `stack trace mentions ${secret} in the tools server`, system: 'SYSTEM-PROMPT-MARKER' });
+  const result = await r.call({
+    prompt: `stack trace mentions ${secret} in the tools server`,
+    system: 'SYSTEM-PROMPT-MARKER',
+  });
   expect(result).toMatchObject({ ok: true });
   // The fake did receive the prompt (and echoed it in its error)…
   expect(r.fake.generateCalls('gemini-2.5-pro')[0].body).toContain(secret);
@@ -141,11 +211,15 @@ test('the call log carries metadata only: no prompt text, no key, no provider er
   expect(files).toEqual([expect.stringMatching(/^api_healer_\d{8}\.jsonl$/)]);
   const text = await readFile(`${r.logDir}/${files[0]}`, 'utf8');
   expect(text.trim().split('\n')).toHaveLength(2);
-  for (const forbidden of [secret, 'PLANTED', 'SYSTEM-PROMPT-MARKER', 'tools server', 'while processing']) expect(text).not.toContain(forbidden);
+  for (const forbidden of [secret, 'PLANTED', 'SYSTEM-PROMPT-MARKER', 'tools server', 'while processing'])
+    expect(text).not.toContain(forbidden);
 });
 
 test('the chain deadline bounds every wait: no backoff is started that would overrun it', async () => {
-  const r = await rig({ fake: { models: MODELS }, config: { fallbackModels: ['gemini-2.5-pro', 'gemini-2.5-flash'], chainDeadlineMs: 1800 } });
+  const r = await rig({
+    fake: { models: MODELS },
+    config: { fallbackModels: ['gemini-2.5-pro', 'gemini-2.5-flash'], chainDeadlineMs: 1800 },
+  });
   r.fake.script('gemini-2.5-pro', { kind: 'status', status: 503 });
   r.fake.script('gemini-2.5-flash', { kind: 'status', status: 503 });
   const result = await r.call();

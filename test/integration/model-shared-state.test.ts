@@ -15,7 +15,11 @@ const MODELS = [{ id: 'gemini-2.5-pro' }, { id: 'gemini-2.5-flash' }];
 const ONE_ATTEMPT = { attemptsPerModel: 1, backoffBaseMs: 100, retryAfterCapMs: 1000 };
 
 test('the breaker opens after repeated failures (seen by another worker), then half-opens for one probe', async () => {
-  const config = { fallbackModels: ['gemini-2.5-pro', 'gemini-2.5-flash'], retry: ONE_ATTEMPT, breaker: { failureThreshold: 2, coolDownMs: 2000 } };
+  const config = {
+    fallbackModels: ['gemini-2.5-pro', 'gemini-2.5-flash'],
+    retry: ONE_ATTEMPT,
+    breaker: { failureThreshold: 2, coolDownMs: 2000 },
+  };
   const first = await rig({ fake: { models: MODELS }, config });
   const second = await rig({ shareStateWith: first, config });
   first.fake.script('gemini-2.5-pro', { kind: 'status', status: 503 });
@@ -23,25 +27,42 @@ test('the breaker opens after repeated failures (seen by another worker), then h
 
   await first.call();
   await first.call(); // second consecutive failure: open
-  expect((await health.query(modelHealthQuery)).models['gemini-2.5-pro']).toMatchObject({ state: 'open', consecutiveFailures: 2, lastErrorClass: 'server-error' });
+  expect((await health.query(modelHealthQuery)).models['gemini-2.5-pro']).toMatchObject({
+    state: 'open',
+    consecutiveFailures: 2,
+    lastErrorClass: 'server-error',
+  });
 
   // The other worker skips the primary without calling it.
   const proCalls = first.fake.generateCalls('gemini-2.5-pro').length;
   expect(await second.call()).toMatchObject({ ok: true, model: 'gemini-2.5-flash', attempts: 1 });
   expect(first.fake.generateCalls('gemini-2.5-pro')).toHaveLength(proCalls);
-  expect((await second.log()).filter((e) => e.outcome === 'skipped').map((e) => [e.model, e.errorClass])).toEqual([['gemini-2.5-pro', 'breaker-open']]);
+  expect((await second.log()).filter((e) => e.outcome === 'skipped').map((e) => [e.model, e.errorClass])).toEqual([
+    ['gemini-2.5-pro', 'breaker-open'],
+  ]);
 
   // After the cool-down one probe goes through; it fails, so the breaker opens again.
-  await eventually(() => health.query(modelHealthQuery), (view) => effectiveState(view.models['gemini-2.5-pro'], Date.now(), view.breaker) === 'half-open', 10_000);
+  await eventually(
+    () => health.query(modelHealthQuery),
+    (view) => effectiveState(view.models['gemini-2.5-pro'], Date.now(), view.breaker) === 'half-open',
+    10_000,
+  );
   await second.call();
   expect(first.fake.generateCalls('gemini-2.5-pro')).toHaveLength(proCalls + 1);
   expect((await health.query(modelHealthQuery)).models['gemini-2.5-pro'].state).toBe('open');
 
   // Next cool-down, the model has recovered: the probe succeeds and the breaker closes.
   first.fake.script('gemini-2.5-pro', { kind: 'ok' });
-  await eventually(() => health.query(modelHealthQuery), (view) => effectiveState(view.models['gemini-2.5-pro'], Date.now(), view.breaker) === 'half-open', 10_000);
+  await eventually(
+    () => health.query(modelHealthQuery),
+    (view) => effectiveState(view.models['gemini-2.5-pro'], Date.now(), view.breaker) === 'half-open',
+    10_000,
+  );
   expect(await first.call()).toMatchObject({ ok: true, model: 'gemini-2.5-pro' });
-  expect((await health.query(modelHealthQuery)).models['gemini-2.5-pro']).toMatchObject({ state: 'closed', consecutiveFailures: 0 });
+  expect((await health.query(modelHealthQuery)).models['gemini-2.5-pro']).toMatchObject({
+    state: 'closed',
+    consecutiveFailures: 0,
+  });
 });
 
 test('two workers drawing on one daily budget never overspend it', async () => {
@@ -62,11 +83,19 @@ test('two workers drawing on one daily budget never overspend it', async () => {
   expect(results.filter((r) => !r.ok).map((r) => (r.ok ? '' : r.reason))).toEqual(Array(7).fill('budget'));
   expect(first.fake.generateCalls()).toHaveLength(5);
 
-  const ledger = await first.client.workflow.getHandle(budgetWorkflowId(utcDay(new Date()), first.config.budgetWorkflowPrefix)).query(budgetQuery);
+  const ledger = await first.client.workflow
+    .getHandle(budgetWorkflowId(utcDay(new Date()), first.config.budgetWorkflowPrefix))
+    .query(budgetQuery);
   expect(ledger).toMatchObject({ spentUsd: 0.05, heldUsd: 0, limitUsd: 0.05, calls: 5, denied: 7 });
 
   // Reported by /health/api as a breach.
-  const { statusCode, body } = await computeApiHealth({ client: first.client, logDir: first.logDir, dailyBudgetUsd: 0.05, healthWorkflowId: first.config.healthWorkflowId, budgetWorkflowPrefix: first.config.budgetWorkflowPrefix });
+  const { statusCode, body } = await computeApiHealth({
+    client: first.client,
+    logDir: first.logDir,
+    dailyBudgetUsd: 0.05,
+    healthWorkflowId: first.config.healthWorkflowId,
+    budgetWorkflowPrefix: first.config.budgetWorkflowPrefix,
+  });
   expect(statusCode).toBe(503);
   expect(body.budget).toMatchObject({ spentUsd: 0.05, exhausted: true });
   expect(body.reasons.join(' ')).toContain('budget');
@@ -75,7 +104,13 @@ test('two workers drawing on one daily budget never overspend it', async () => {
 test('/health/api figures match the call log', async () => {
   const config = { fallbackModels: ['gemini-2.5-pro', 'gemini-2.5-flash'], retry: ONE_ATTEMPT };
   const r = await rig({ fake: { models: MODELS }, config });
-  r.fake.script('gemini-2.5-pro', { kind: 'status', status: 500 }, { kind: 'ok' }, { kind: 'text', text: 'nope' }, { kind: 'ok' });
+  r.fake.script(
+    'gemini-2.5-pro',
+    { kind: 'status', status: 500 },
+    { kind: 'ok' },
+    { kind: 'text', text: 'nope' },
+    { kind: 'ok' },
+  );
   for (let i = 0; i < 4; i += 1) expect(await r.call()).toMatchObject({ ok: true });
 
   const log = await r.log();
@@ -83,11 +118,22 @@ test('/health/api figures match the call log', async () => {
   const failures = attempts.filter((e) => e.outcome === 'error');
   expect([attempts.length, failures.length]).toEqual([6, 2]); // pro: 500, ok, nope, ok; flash: ok twice
 
-  const deps = { client: r.client, logDir: r.logDir, dailyBudgetUsd: 1, healthWorkflowId: r.config.healthWorkflowId, budgetWorkflowPrefix: r.config.budgetWorkflowPrefix };
+  const deps = {
+    client: r.client,
+    logDir: r.logDir,
+    dailyBudgetUsd: 1,
+    healthWorkflowId: r.config.healthWorkflowId,
+    budgetWorkflowPrefix: r.config.budgetWorkflowPrefix,
+  };
   const { statusCode, body } = await computeApiHealth(deps);
   expect(body.failureRate['1h']).toEqual({ calls: 6, failures: 2, failureRate: 0.3333, target: 0.1, breached: true });
   expect(body.failureRate['24h']).toMatchObject({ calls: 6, failures: 2 });
-  expect(body.models['gemini-2.5-pro']).toMatchObject({ calls: 4, failures: 2, lastErrorClass: 'malformed-json', breaker: 'closed' });
+  expect(body.models['gemini-2.5-pro']).toMatchObject({
+    calls: 4,
+    failures: 2,
+    lastErrorClass: 'malformed-json',
+    breaker: 'closed',
+  });
   expect(body.models['gemini-2.5-flash']).toMatchObject({ calls: 2, failures: 0, breaker: 'closed' });
   expect(body.chain).toMatchObject({ models: ['gemini-2.5-pro', 'gemini-2.5-flash'], missing: [], source: 'override' });
   const spent = Math.round(log.reduce((sum, e) => sum + e.costUsd, 0) * 1e6) / 1e6;
@@ -101,12 +147,20 @@ test('/health/api figures match the call log', async () => {
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   const reply = await fetch(`${url}/health/api`);
   expect(reply.status).toBe(200);
-  expect(await reply.json()).toMatchObject({ status: 'healthy', reasons: [], failureRate: { '1h': { calls: 6, failures: 2, target: 0.5 } } });
+  expect(await reply.json()).toMatchObject({
+    status: 'healthy',
+    reasons: [],
+    failureRate: { '1h': { calls: 6, failures: 2, target: 0.5 } },
+  });
   await app.close();
 });
 
-test('a day\'s budget ledger closes after its day and reports its totals', async () => {
+test("a day's budget ledger closes after its day and reports its totals", async () => {
   const r = await rig({ fake: { models: MODELS } });
-  const view = await r.client.workflow.execute('budget', { taskQueue: r.taskQueue, workflowId: `${r.config.budgetWorkflowPrefix}20200101`, args: [{ day: '20200101', limitUsd: 2 }] });
+  const view = await r.client.workflow.execute('budget', {
+    taskQueue: r.taskQueue,
+    workflowId: `${r.config.budgetWorkflowPrefix}20200101`,
+    args: [{ day: '20200101', limitUsd: 2 }],
+  });
   expect(view).toEqual({ day: '20200101', limitUsd: 2, spentUsd: 0, heldUsd: 0, remainingUsd: 2, calls: 0, denied: 0 });
 });

@@ -15,13 +15,19 @@ import { createTestWorker, testClient, uniqueId, uniqueTaskQueue } from '../supp
 let bundle: ReturnType<typeof bundleWorkflowCode> | undefined;
 /** One bundle of the test workflows per test file. */
 function workflowBundle(): ReturnType<typeof bundleWorkflowCode> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('./model-workflows'), logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} } });
+  bundle ??= bundleWorkflowCode({
+    workflowsPath: require.resolve('./model-workflows'),
+    logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} },
+  });
   return bundle;
 }
 
 export const ANSWER_SCHEMA = {
   type: 'object',
-  properties: { verdict: { type: 'string', enum: ['fix', 'ignore'] }, confidence: { type: 'number', minimum: 0, maximum: 1 } },
+  properties: {
+    verdict: { type: 'string', enum: ['fix', 'ignore'] },
+    confidence: { type: 'number', minimum: 0, maximum: 1 },
+  },
   required: ['verdict', 'confidence'],
   additionalProperties: false,
 };
@@ -98,7 +104,11 @@ export async function startGatewayRig(options: RigOptions = {}): Promise<Gateway
       client.workflow.execute('callModel', {
         taskQueue,
         workflowId: uniqueId('call'),
-        args: [request(overrides), taskQueue, { chainDeadlineMs: config.chainDeadlineMs, callTimeoutMs: config.callTimeoutMs }],
+        args: [
+          request(overrides),
+          taskQueue,
+          { chainDeadlineMs: config.chainDeadlineMs, callTimeoutMs: config.callTimeoutMs },
+        ],
       }) as Promise<StructuredResult<unknown>>,
     log: () => readCallLog(logDir, [new Date()]),
     async stop() {
@@ -113,7 +123,12 @@ export async function startGatewayRig(options: RigOptions = {}): Promise<Gateway
 export function rigsPerTest(): (...args: Parameters<typeof startGatewayRig>) => Promise<GatewayRig> {
   const rigs: GatewayRig[] = [];
   afterEach(async () => {
-    await Promise.all(rigs.splice(0).reverse().map((r) => r.stop()));
+    await Promise.all(
+      rigs
+        .splice(0)
+        .reverse()
+        .map((r) => r.stop()),
+    );
   });
   return async (...args) => {
     const started = await startGatewayRig(...args);

@@ -8,7 +8,14 @@ import type { ModelActivities } from '../../activities/model';
 export { modelHealth } from '../../workflows/model/model-health';
 export { budget } from '../../workflows/model/budget';
 
-export async function callModel(request: StructuredRequest, taskQueue: string, timeouts: GenerateStructuredTimeouts): Promise<StructuredResult<unknown>> {
-  const { generateStructured } = proxyActivities<ModelActivities>({ ...generateStructuredOptions(timeouts), taskQueue });
+export async function callModel(
+  request: StructuredRequest,
+  taskQueue: string,
+  timeouts: GenerateStructuredTimeouts,
+): Promise<StructuredResult<unknown>> {
+  const { generateStructured } = proxyActivities<ModelActivities>({
+    ...generateStructuredOptions(timeouts),
+    taskQueue,
+  });
   return generateStructured(request);
 }

@@ -19,7 +19,15 @@ import { startFakeGemini, type FakeGemini } from '../fakes/gemini';
 import { startFakeGitHub, type FakeGitHub, type FakeGitHubOptions } from '../fakes/github';
 import { EVAL_MODEL, PATCH_MODEL, thinGateway } from '../fakes/model-gateway';
 import { detection, goodEvaluation, goodPatch } from './incident-harness';
-import { closeTestConnections, createTestWorker, eventually, testAddress, testClient, uniqueId, uniqueTaskQueue } from '../support/temporal';
+import {
+  closeTestConnections,
+  createTestWorker,
+  eventually,
+  testAddress,
+  testClient,
+  uniqueId,
+  uniqueTaskQueue,
+} from '../support/temporal';
 import { startWorkerProcess, type WorkerProcess } from '../support/worker-process';
 
 jest.setTimeout(120_000);
@@ -45,10 +53,19 @@ async function startGate(target: string): Promise<Gate> {
   const upstream = new URL(target);
   const server: Server = createServer((req, res) => {
     const forward = (): void => {
-      const up = request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host } }, (r) => {
-        res.writeHead(r.statusCode ?? 502, r.headers);
-        r.pipe(res);
-      });
+      const up = request(
+        {
+          host: upstream.hostname,
+          port: upstream.port,
+          method: req.method,
+          path: req.url,
+          headers: { ...req.headers, host: upstream.host },
+        },
+        (r) => {
+          res.writeHead(r.statusCode ?? 502, r.headers);
+          r.pipe(res);
+        },
+      );
       up.on('error', (e) => res.writeHead(502).end(String(e)));
       req.pipe(up);
     };
@@ -93,24 +110,34 @@ async function whoRan(handle: WorkflowHandle): Promise<Ran> {
   const ran: Ran = { activities: [], workflowTasks: [], timeouts: 0 };
   for (const e of events) {
     const id = Number(e.eventId);
-    if (e.activityTaskScheduledEventAttributes) scheduled.set(id, e.activityTaskScheduledEventAttributes.activityType?.name ?? '?');
+    if (e.activityTaskScheduledEventAttributes)
+      scheduled.set(id, e.activityTaskScheduledEventAttributes.activityType?.name ?? '?');
     const started = e.activityTaskStartedEventAttributes;
     if (started) {
-      const run = { type: scheduled.get(Number(started.scheduledEventId)) ?? '?', identity: started.identity ?? '', attempt: started.attempt ?? 0, completed: false };
+      const run = {
+        type: scheduled.get(Number(started.scheduledEventId)) ?? '?',
+        identity: started.identity ?? '',
+        attempt: started.attempt ?? 0,
+        completed: false,
+      };
       runs.set(Number(started.scheduledEventId), run);
       ran.activities.push(run);
     }
     const completed = e.activityTaskCompletedEventAttributes;
     if (completed) runs.get(Number(completed.scheduledEventId))!.completed = true;
     if (e.activityTaskTimedOutEventAttributes) ran.timeouts += 1;
-    if (e.workflowTaskCompletedEventAttributes) ran.workflowTasks.push(e.workflowTaskCompletedEventAttributes.identity ?? '');
+    if (e.workflowTaskCompletedEventAttributes)
+      ran.workflowTasks.push(e.workflowTaskCompletedEventAttributes.identity ?? '');
   }
   return ran;
 }
 
 describe('two worker processes on one task queue', () => {
   // The options object is kept: CI stays "in progress" until the test sets ciPendingPolls to 0.
-  const githubOptions: FakeGitHubOptions = { files: { 'src/lib.rs': 'pub fn load() -> u32 { None.unwrap() }\n' }, ciPendingPolls: Number.MAX_SAFE_INTEGER };
+  const githubOptions: FakeGitHubOptions = {
+    files: { 'src/lib.rs': 'pub fn load() -> u32 { None.unwrap() }\n' },
+    ciPendingPolls: Number.MAX_SAFE_INTEGER,
+  };
   const taskQueue = uniqueTaskQueue('scale');
   const llmTaskQueue = uniqueTaskQueue('scale-llm');
   const stateDir = mkdtempSync(join(tmpdir(), 'healer-scaling-'));
@@ -121,7 +148,14 @@ describe('two worker processes on one task queue', () => {
   let llm: { worker: Worker; running: Promise<void> };
 
   const spawnWorker = (queue: string, identity: string): WorkerProcess => {
-    const p = startWorkerProcess({ address: testAddress(), taskQueue: queue, identity, bundlePath: process.env.HEALER_TEST_WORKFLOW_BUNDLE!, stateDir, githubUrl: gate.url });
+    const p = startWorkerProcess({
+      address: testAddress(),
+      taskQueue: queue,
+      identity,
+      bundlePath: process.env.HEALER_TEST_WORKFLOW_BUNDLE!,
+      stateDir,
+      githubUrl: gate.url,
+    });
     processes.push(p);
     return p;
   };
@@ -129,8 +163,19 @@ describe('two worker processes on one task queue', () => {
   const startIncident = async (queue: string, n: number, repo = REPO): Promise<WorkflowHandle> => {
     const d = detection({ fingerprint: uniqueId(`scale${n}`).replace(/[^a-z0-9-]/gi, '') });
     const playId = uniqueId('scale-play');
-    const input: IncidentInput = { playId, repository: `https://github.com/${repo}`, namespace: 'cto', detection: d, llmTaskQueue, remediation: { ciPollSecs: 1 } };
-    return (await testClient()).workflow.start('incident', { taskQueue: queue, workflowId: incidentWorkflowId(playId, d.fingerprint), args: [input] });
+    const input: IncidentInput = {
+      playId,
+      repository: `https://github.com/${repo}`,
+      namespace: 'cto',
+      detection: d,
+      llmTaskQueue,
+      remediation: { ciPollSecs: 1 },
+    };
+    return (await testClient()).workflow.start('incident', {
+      taskQueue: queue,
+      workflowId: incidentWorkflowId(playId, d.fingerprint),
+      args: [input],
+    });
   };
 
   /** The workers' identities among those polling `queue` for workflow and activity tasks. */
@@ -138,7 +183,11 @@ describe('two worker processes on one task queue', () => {
     const client = await testClient();
     const identities = new Set<string>();
     for (const taskQueueType of [1, 2]) {
-      const d = await client.workflowService.describeTaskQueue({ namespace: 'default', taskQueue: { name: queue }, taskQueueType });
+      const d = await client.workflowService.describeTaskQueue({
+        namespace: 'default',
+        taskQueue: { name: queue },
+        taskQueueType,
+      });
       for (const p of d.pollers ?? []) identities.add(`${taskQueueType}:${p.identity}`);
     }
     return [...identities];
@@ -189,7 +238,10 @@ describe('two worker processes on one task queue', () => {
 
     // Kill the worker holding the most incidents in its cache (the last to run their workflow task).
     const holders = before.map((r) => r.workflowTasks.at(-1));
-    const [victim, survivor] = holders.filter((h) => h === workers[0].identity).length >= holders.filter((h) => h === workers[1].identity).length ? workers : [workers[1], workers[0]];
+    const [victim, survivor] =
+      holders.filter((h) => h === workers[0].identity).length >= holders.filter((h) => h === workers[1].identity).length
+        ? workers
+        : [workers[1], workers[0]];
     const orphaned = handles.filter((_, i) => holders[i] === victim.identity);
     expect(orphaned.length).toBeGreaterThan(0);
     victim.kill('SIGKILL');
@@ -212,7 +264,10 @@ describe('two worker processes on one task queue', () => {
     for (const h of orphaned) {
       const after = await whoRan(h);
       expect(after.workflowTasks.at(-1)).toBe(survivor.identity);
-      expect(after.activities.find((a) => a.type === 'closeIssue')).toMatchObject({ identity: survivor.identity, completed: true });
+      expect(after.activities.find((a) => a.type === 'closeIssue')).toMatchObject({
+        identity: survivor.identity,
+        completed: true,
+      });
     }
   });
 
@@ -225,7 +280,11 @@ describe('two worker processes on one task queue', () => {
     // Hold the issue creation at the proxy: the findOrCreateIssue activity is then in flight.
     gate.hold((method, path) => method === 'POST' && path === `/repos/${repo}/issues`);
     const handle = await startIncident(queue, 0, repo);
-    await eventually(async () => gate.held(), (n) => n === 1, 60_000);
+    await eventually(
+      async () => gate.held(),
+      (n) => n === 1,
+      60_000,
+    );
 
     stopping.kill('SIGTERM');
     await stopping.said('sigterm');

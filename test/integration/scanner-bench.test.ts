@@ -22,7 +22,10 @@ describe('detection latency benchmark', () => {
     const result = (await benchDetectionLatency({ client: await testClient(), taskQueue, samples: 5, burst: 300 })) as {
       samples: number;
       latencyMs: { p50: number; p99: number; max: number };
-      historyEventsPer1000Detections: Record<'repeatedFailure' | 'distinctFailures', { events: number; detectionsSignals: number }>;
+      historyEventsPer1000Detections: Record<
+        'repeatedFailure' | 'distinctFailures',
+        { events: number; detectionsSignals: number }
+      >;
     };
     expect(result.samples).toBe(5);
     expect(result.latencyMs.p50).toBeGreaterThan(0);

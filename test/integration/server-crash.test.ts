@@ -42,7 +42,8 @@ test('a SIGKILLed dev server loses nothing it acknowledged', async () => {
   const options = { port: await freePort(), dbFile: join(dir, 'temporal.db'), headless: true };
   const taskQueue = uniqueId('crash');
   const playId = uniqueId('crash');
-  const total = async (client: Client) => (await client.workflow.getHandle(sessionWorkflowId(playId)).query(statusQuery)).detections.total;
+  const total = async (client: Client) =>
+    (await client.workflow.getHandle(sessionWorkflowId(playId)).query(statusQuery)).detections.total;
 
   const first = await startDevServer(options);
   expect(first.kill).toBeDefined();
@@ -50,8 +51,12 @@ test('a SIGKILLed dev server loses nothing it acknowledged', async () => {
   try {
     await new SessionService(before.client, { taskQueue }).start(sampleInput(playId));
     const session = before.client.workflow.getHandle(sessionWorkflowId(playId));
-    for (let i = 0; i < 5; i++) await session.signal(detectionsSignal, { batchId: `b${i}`, detections: [detection(`fp-${i}`)] });
-    await eventually(() => total(before.client), (n) => n === 5);
+    for (let i = 0; i < 5; i++)
+      await session.signal(detectionsSignal, { batchId: `b${i}`, detections: [detection(`fp-${i}`)] });
+    await eventually(
+      () => total(before.client),
+      (n) => n === 5,
+    );
     // Acknowledged while no worker runs: stored by the server, not yet applied by the session.
     await before.stopWorker();
     await session.signal(detectionsSignal, { batchId: 'b5', detections: [detection('fp-5')] });
@@ -63,7 +68,11 @@ test('a SIGKILLed dev server loses nothing it acknowledged', async () => {
   const second = await startDevServer(options);
   const after = await connect(second, taskQueue);
   try {
-    await eventually(() => total(after.client), (n) => n === 6, 60_000);
+    await eventually(
+      () => total(after.client),
+      (n) => n === 6,
+      60_000,
+    );
     const view = await after.client.workflow.getHandle(sessionWorkflowId(playId)).query(statusQuery);
     expect(view.status).toBe('active');
     expect(view.detections.unique).toBe(6);

@@ -1,6 +1,13 @@
 import { SessionService } from '../../api/session/sessions';
 import { detectionsSignal, sessionWorkflowId, statusQuery, agentStartedSignal } from '../../core/contract';
-import { closeTestConnections, createTestWorker, eventually, testClient, uniqueId, uniqueTaskQueue } from '../support/temporal';
+import {
+  closeTestConnections,
+  createTestWorker,
+  eventually,
+  testClient,
+  uniqueId,
+  uniqueTaskQueue,
+} from '../support/temporal';
 import { detection, sampleInput } from '../support/sessions';
 
 afterAll(closeTestConnections);
@@ -15,7 +22,10 @@ test('a worker restart mid-session loses nothing: signals sent while no worker r
   await first.runUntil(async () => {
     await service.start(sampleInput(playId));
     await handle.signal(detectionsSignal, { batchId: 'b1', detections: [detection('x'), detection('y')] });
-    await eventually(() => handle.query(statusQuery), (v) => v.detections.total === 2);
+    await eventually(
+      () => handle.query(statusQuery),
+      (v) => v.detections.total === 2,
+    );
   });
 
   // No worker at all now: the server keeps these durably.
@@ -23,7 +33,12 @@ test('a worker restart mid-session loses nothing: signals sent while no worker r
   await handle.signal(detectionsSignal, { batchId: 'b1', detections: [detection('x'), detection('y')] }); // a re-send
 
   const second = await createTestWorker({ taskQueue });
-  const view = await second.runUntil(() => eventually(() => handle.query(statusQuery), (v) => v.detections.total === 4));
+  const view = await second.runUntil(() =>
+    eventually(
+      () => handle.query(statusQuery),
+      (v) => v.detections.total === 4,
+    ),
+  );
   expect(view.detections).toEqual({ total: 4, unique: 3, byCode: { R2: 4 } });
   expect(view.fingerprints.find((f) => f.fingerprint === 'x')?.count).toBe(2);
 });
@@ -41,7 +56,11 @@ test('continue-as-new carries state across runs (server suggests it at 120 event
     for (let i = 0; i < signals; i += 1) {
       await handle.signal(detectionsSignal, { batchId: `b${i}`, detections: [detection(`fp-${i % 10}`)] });
     }
-    const done = await eventually(() => handle.query(statusQuery), (v) => v.detections.total === signals, 60_000);
+    const done = await eventually(
+      () => handle.query(statusQuery),
+      (v) => v.detections.total === signals,
+      60_000,
+    );
     const description = await handle.describe();
     expect(description.runId).not.toBe(firstRunId);
     return done;

@@ -8,7 +8,14 @@ import { SessionService } from '../../api/session/sessions';
 import { loadConfig } from '../../runtime/config';
 import type { IncidentView } from '../../core/contract';
 import { detectionsSignal, sessionWorkflowId } from '../../core/contract';
-import { closeTestConnections, createTestWorker, eventually, testClient, uniqueId, uniqueTaskQueue } from '../support/temporal';
+import {
+  closeTestConnections,
+  createTestWorker,
+  eventually,
+  testClient,
+  uniqueId,
+  uniqueTaskQueue,
+} from '../support/temporal';
 import { detection, sampleInput } from '../support/sessions';
 
 jest.setTimeout(120_000);
@@ -22,7 +29,12 @@ describe('session evidence outbox', () => {
   beforeAll(async () => {
     const config = loadConfig({ HEALER_LOG_LEVEL: 'silent', HEALER_STATE_DIR: process.env.HEALER_TEST_DIR });
     workers.push(await createTestWorker({ taskQueue, activities: createActivities({ config, kube: null }) }));
-    workers.push(await createTestWorker({ taskQueue: llmTaskQueue, activities: createModelActivities({ client: await testClient(), logDir: config.logPath }) }));
+    workers.push(
+      await createTestWorker({
+        taskQueue: llmTaskQueue,
+        activities: createModelActivities({ client: await testClient(), logDir: config.logPath }),
+      }),
+    );
     for (const w of workers) runs.push(w.run());
   });
   afterAll(async () => {
@@ -36,17 +48,31 @@ describe('session evidence outbox', () => {
     // coderun mode with approval: the incident waits at the gate, open, while the flood goes on.
     const service = new SessionService(client, {
       taskQueue,
-      settings: { llmTaskQueue, evidenceIntervalMs: 2000, remediationDefaults: { mode: 'coderun', requireApproval: true, approvalTimeoutSecs: 600 } },
+      settings: {
+        llmTaskQueue,
+        evidenceIntervalMs: 2000,
+        remediationDefaults: { mode: 'coderun', requireApproval: true, approvalTimeoutSecs: 600 },
+      },
     });
     const playId = uniqueId('evidence');
     await service.start(sampleInput(playId));
     const session = client.workflow.getHandle(sessionWorkflowId(playId));
-    const failure = (n: number) => detection('fp-flood', { observedAt: new Date().toISOString(), line: `Error: connect ECONNREFUSED 127.0.0.1:5432 (request ${n})` });
+    const failure = (n: number) =>
+      detection('fp-flood', {
+        observedAt: new Date().toISOString(),
+        line: `Error: connect ECONNREFUSED 127.0.0.1:5432 (request ${n})`,
+      });
 
     await session.signal(detectionsSignal, { batchId: `${playId}-0`, detections: [failure(0)] });
-    const opened = await eventually(() => service.get(playId), (v) => v.incidents.length === 1);
+    const opened = await eventually(
+      () => service.get(playId),
+      (v) => v.incidents.length === 1,
+    );
     const incident = client.workflow.getHandle(opened.incidents[0].id);
-    await eventually(() => incident.query<IncidentView>('status'), (v) => v.step === 'awaiting-approval');
+    await eventually(
+      () => incident.query<IncidentView>('status'),
+      (v) => v.step === 'awaiting-approval',
+    );
 
     // 40 batches over about 4 s: 45 occurrences in all (one batch carries 6 folded repeats).
     for (let i = 1; i <= 40; i++) {
@@ -54,11 +80,18 @@ describe('session evidence outbox', () => {
       await session.signal(detectionsSignal, { batchId: `${playId}-${i}`, detections });
       await new Promise((r) => setTimeout(r, 100));
     }
-    const view = await eventually(() => incident.query<IncidentView>('status'), (v) => v.occurrences === 46, 30_000);
+    const view = await eventually(
+      () => incident.query<IncidentView>('status'),
+      (v) => v.occurrences === 46,
+      30_000,
+    );
     expect(view.status).toBe('open');
     expect((await service.get(playId)).detections.total).toBe(46);
 
-    const evidenceSignals = async () => ((await incident.fetchHistory()).events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'evidence').length;
+    const evidenceSignals = async () =>
+      ((await incident.fetchHistory()).events ?? []).filter(
+        (e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'evidence',
+      ).length;
     // The first repeat at once, then one per 2 s interval over ~4 s (with slack for a slow machine).
     const sent = await evidenceSignals();
     expect(sent).toBeGreaterThanOrEqual(2);
@@ -69,7 +102,11 @@ describe('session evidence outbox', () => {
     await session.signal(detectionsSignal, { batchId: `${playId}-42`, detections: [failure(42)] });
     await service.end(playId, { reason: 'test done' });
     await session.result();
-    await eventually(() => incident.query<IncidentView>('status'), (v) => v.occurrences === 48, 30_000);
+    await eventually(
+      () => incident.query<IncidentView>('status'),
+      (v) => v.occurrences === 48,
+      30_000,
+    );
     await incident.cancel();
   });
 });

@@ -47,11 +47,24 @@ export class FakeSupervisor {
         const path = new URL(req.url ?? '/', 'http://x').pathname;
         const raw = Buffer.concat(chunks).toString('utf8');
         const key = req.headers['idempotency-key'] as string | undefined;
-        this.requests.push({ method: req.method ?? 'GET', path, ...(key ? { key } : {}), body: raw ? JSON.parse(raw) : undefined });
-        const send = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+        this.requests.push({
+          method: req.method ?? 'GET',
+          path,
+          ...(key ? { key } : {}),
+          body: raw ? JSON.parse(raw) : undefined,
+        });
+        const send = (status: number, body: unknown) =>
+          res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
         let m: RegExpMatchArray | null;
         if (req.method === 'GET' && path === '/components') {
-          return send(200, { components: [...this.restarts.keys()].map((name) => ({ name, running: this.running.has(name), restarts: this.restarts.get(name)!.count, lastRestartKey: this.restarts.get(name)!.lastKey })) });
+          return send(200, {
+            components: [...this.restarts.keys()].map((name) => ({
+              name,
+              running: this.running.has(name),
+              restarts: this.restarts.get(name)!.count,
+              lastRestartKey: this.restarts.get(name)!.lastKey,
+            })),
+          });
         }
         if (req.method === 'POST' && (m = path.match(/^\/components\/([^/]+)\/restart$/))) {
           const name = decodeURIComponent(m[1]);

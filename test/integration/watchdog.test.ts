@@ -12,10 +12,24 @@ import { watchdogRoutes } from '../../api/watchdog/routes';
 import { runAuditCommand } from '../../cli/audit';
 import type { AuditEntry } from '../../core/watchdog/audit/entry';
 import { runWatchdogWorker, type RunningWatchdogWorker } from '../../workers/watchdog';
-import { playbookStatusQuery, watchdogStatusQuery, type PlaybookInput, type PlaybookResult, type WatchdogSettings, type WatchdogView } from '../../core/contract';
+import {
+  playbookStatusQuery,
+  watchdogStatusQuery,
+  type PlaybookInput,
+  type PlaybookResult,
+  type WatchdogSettings,
+  type WatchdogView,
+} from '../../core/contract';
 import { startFakeDiscord, type FakeDiscord } from '../fakes/discord';
 import { startFakeGitHub, type FakeGitHub } from '../fakes/github';
-import { closeTestConnections, eventually, testClient, testNativeConnection, uniqueId, uniqueTaskQueue } from '../support/temporal';
+import {
+  closeTestConnections,
+  eventually,
+  testClient,
+  testNativeConnection,
+  uniqueId,
+  uniqueTaskQueue,
+} from '../support/temporal';
 import { FakeSupervisor } from './watchdog-fixtures';
 
 const FAST: Partial<WatchdogSettings> = {
@@ -35,7 +49,10 @@ let discord: FakeDiscord;
 let github: FakeGitHub;
 
 beforeAll(async () => {
-  bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows/watchdog/watchdog'), logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } });
+  bundle = await bundleWorkflowCode({
+    workflowsPath: require.resolve('../../workflows/watchdog/watchdog'),
+    logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} },
+  });
   discord = await startFakeDiscord();
   github = await startFakeGitHub();
 }, 120_000);
@@ -77,7 +94,10 @@ async function harness(components: string[], settings: Partial<WatchdogSettings>
       settings,
       auditLogPath,
       supervisorUrl: supervisor.url,
-      github: { octokit: createOctokit('test-token', github.url), issuesRepo: `${ISSUES_REPO.owner}/${ISSUES_REPO.repo}` },
+      github: {
+        octokit: createOctokit('test-token', github.url),
+        issuesRepo: `${ISSUES_REPO.owner}/${ISSUES_REPO.repo}`,
+      },
       discordWebhookUrl: discord.webhookUrl,
       workflowBundle: bundle,
       workerOptions: { shutdownGraceTime: '1s' },
@@ -91,12 +111,24 @@ async function harness(components: string[], settings: Partial<WatchdogSettings>
     worker: await startWorker(),
     startWorker,
     view: () => client.workflow.getHandle(`watchdog-${namespace}`).query(watchdogStatusQuery),
-    auditEntries: () => readFileSync(auditLogPath, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as AuditEntry),
+    auditEntries: () =>
+      readFileSync(auditLogPath, 'utf8')
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as AuditEntry),
     runPlaybook: (input, workflowId = uniqueId('pb')) =>
-      client.workflow.execute('playbook', { taskQueue, workflowId, args: [{ ...input, namespace, watchdogWorkflowId: `watchdog-${namespace}` }] }) as Promise<PlaybookResult>,
+      client.workflow.execute('playbook', {
+        taskQueue,
+        workflowId,
+        args: [{ ...input, namespace, watchdogWorkflowId: `watchdog-${namespace}` }],
+      }) as Promise<PlaybookResult>,
     async close() {
       await supervisor.stop();
-      await client.workflow.getHandle(`watchdog-${namespace}`).terminate('test over').catch(() => undefined);
+      await client.workflow
+        .getHandle(`watchdog-${namespace}`)
+        .terminate('test over')
+        .catch(() => undefined);
       await h.worker.shutdown();
     },
   };
@@ -106,7 +138,11 @@ async function harness(components: string[], settings: Partial<WatchdogSettings>
 /** Start heartbeating components after the watchdog exists (so it keeps the test settings). */
 async function bringUp(h: Harness, components: string[]): Promise<void> {
   for (const name of components) h.supervisor.addComponent(name);
-  await eventually(h.view, (v) => components.every((n) => v.components.find((c) => c.name === n)?.healthy === true), 20_000);
+  await eventually(
+    h.view,
+    (v) => components.every((n) => v.components.find((c) => c.name === n)?.healthy === true),
+    20_000,
+  );
 }
 
 async function recordHistory(client: Client, workflowId: string, file: string): Promise<void> {
@@ -128,13 +164,21 @@ test('a killed component is restarted by the healthy side, every step audited on
     const run = view.history[0];
     expect(run).toMatchObject({ playbook: 'healer_mutual_restart', components: ['scanner'], outcome: 'succeeded' });
     const result = (await h.client.workflow.getHandle(run.workflowId).result()) as PlaybookResult;
-    expect(stepIds(result)).toEqual(['verify_recovering_side', 'restart_failed', 'verify_back', 'verify_both', 'audit']);
+    expect(stepIds(result)).toEqual([
+      'verify_recovering_side',
+      'restart_failed',
+      'verify_back',
+      'verify_both',
+      'audit',
+    ]);
     expect(result.steps.every((s) => s.status === 'succeeded')).toBe(true);
     expect(result.escalated).toBe(false);
 
     // Restarted exactly once, with the action's idempotency key; back as a new instance.
     expect(h.supervisor.restartCount('scanner')).toBe(1);
-    expect(h.supervisor.requests.filter((r) => r.path.endsWith('/restart')).map((r) => r.key)).toEqual([`${run.workflowId}/restart_failed`]);
+    expect(h.supervisor.requests.filter((r) => r.path.endsWith('/restart')).map((r) => r.key)).toEqual([
+      `${run.workflowId}/restart_failed`,
+    ]);
     const scanner = view.components.find((c) => c.name === 'scanner')!;
     expect(scanner).toMatchObject({ healthy: true, state: 'healthy', restartsInWindow: 1 });
     expect(scanner.instanceId).not.toBe(before);
@@ -176,7 +220,12 @@ test('a killed component is restarted by the healthy side, every step audited on
     lines[1] = lines[1].replace('"succeeded"', '"failed"');
     writeFileSync(h.auditLogPath, lines.join('\n'));
     const out: string[] = [];
-    expect(await runAuditCommand(['verify', h.auditLogPath], { stdout: { write: (t: string) => out.push(t) }, stderr: io.stderr })).toBe(1);
+    expect(
+      await runAuditCommand(['verify', h.auditLogPath], {
+        stdout: { write: (t: string) => out.push(t) },
+        stderr: io.stderr,
+      }),
+    ).toBe(1);
     expect(out.join('')).toMatch(/BROKEN at entry 2 \(line 2\)/);
 
     // The watchdog's state survives continue-as-new (the test server suggests it every 120 events).
@@ -196,7 +245,11 @@ test('a component that heartbeats but is stuck (cursor frozen with new data) is 
   try {
     await bringUp(h, ['scanner', 'worker']);
     h.supervisor.freeze('scanner');
-    await eventually(h.view, (v) => v.components.find((c) => c.name === 'scanner')?.state === 'stuck' || v.running.length > 0, 20_000);
+    await eventually(
+      h.view,
+      (v) => v.components.find((c) => c.name === 'scanner')?.state === 'stuck' || v.running.length > 0,
+      20_000,
+    );
     const view = await eventually(h.view, (v) => v.history.some((r) => r.components.includes('scanner')), 40_000);
     expect(view.history[0]).toMatchObject({ playbook: 'healer_mutual_restart', outcome: 'succeeded' });
     expect(h.supervisor.restartCount('scanner')).toBe(1);
@@ -213,7 +266,11 @@ test('both sides silent: the emergency playbook runs every step in order and rev
     h.supervisor.kill('scanner');
     h.supervisor.kill('worker');
 
-    const view = await eventually(h.view, (v) => v.history.some((r) => r.playbook === 'emergency_healer_recovery'), 60_000);
+    const view = await eventually(
+      h.view,
+      (v) => v.history.some((r) => r.playbook === 'emergency_healer_recovery'),
+      60_000,
+    );
     const run = view.history.find((r) => r.playbook === 'emergency_healer_recovery')!;
     expect(run.outcome).toBe('succeeded');
     expect(view.history.filter((r) => r.playbook === 'healer_mutual_restart')).toEqual([]);
@@ -231,7 +288,11 @@ test('both sides silent: the emergency playbook runs every step in order and rev
       'audit',
     ]);
     // Delegated up, then revoked back to zero; each side restarted once.
-    expect(h.supervisor.requests.filter((r) => r.path.endsWith('/scale')).map((r) => (r.body as { replicas: number }).replicas)).toEqual([1, 0]);
+    expect(
+      h.supervisor.requests
+        .filter((r) => r.path.endsWith('/scale'))
+        .map((r) => (r.body as { replicas: number }).replicas),
+    ).toEqual([1, 0]);
     expect(h.supervisor.standby.get('healer-worker-standby')).toBe(0);
     expect([h.supervisor.restartCount('scanner'), h.supervisor.restartCount('worker')]).toEqual([1, 1]);
     expect(view.emergencyMode).toBe(false);
@@ -252,10 +313,15 @@ test('emergency with a failing restart: revocation and leaving emergency mode st
     h.supervisor.addComponent('worker');
     h.supervisor.failingRestarts.add('worker');
     const workflowId = uniqueId('emergency-fail');
-    const result = await h.runPlaybook({ playbook: 'emergency_healer_recovery', params: { components: ['scanner', 'worker'] }, durationScale: 0.1 }, workflowId);
+    const result = await h.runPlaybook(
+      { playbook: 'emergency_healer_recovery', params: { components: ['scanner', 'worker'] }, durationScale: 0.1 },
+      workflowId,
+    );
 
     expect(result.outcome).toBe('failed');
-    const status = Object.fromEntries(result.steps.map((s) => [s.item ? `${s.stepId}[${s.item}]` : s.stepId, s.status]));
+    const status = Object.fromEntries(
+      result.steps.map((s) => [s.item ? `${s.stepId}[${s.item}]` : s.stepId, s.status]),
+    );
     expect(status).toEqual({
       enter_emergency_mode: 'succeeded',
       delegate: 'succeeded',
@@ -294,15 +360,25 @@ test('a restart that keeps failing stops at the limit, marks the component faile
     h.supervisor.brokenRestarts.add('scanner');
     h.supervisor.kill('scanner');
 
-    const view = await eventually(h.view, (v) => v.components.find((c) => c.name === 'scanner')?.state === 'failed', 90_000);
+    const view = await eventually(
+      h.view,
+      (v) => v.components.find((c) => c.name === 'scanner')?.state === 'failed',
+      90_000,
+    );
     const scanner = view.components.find((c) => c.name === 'scanner')!;
     expect(scanner.restartsInWindow).toBe(2);
     expect(scanner.failedReason).toMatch(/after 2 restarts/);
     expect(h.supervisor.restartCount('scanner')).toBe(2);
-    expect(view.history.filter((r) => r.components.includes('scanner')).map((r) => r.outcome)).toEqual(['failed', 'failed']);
+    expect(view.history.filter((r) => r.components.includes('scanner')).map((r) => r.outcome)).toEqual([
+      'failed',
+      'failed',
+    ]);
     expect(view.escalations.map((e) => e.component)).toContain('scanner');
     await eventually(
-      async () => github.issues(`${ISSUES_REPO.owner}/${ISSUES_REPO.repo}`).filter((i) => i.title.includes('gave up on scanner') && i.body.includes('2 restarts')),
+      async () =>
+        github
+          .issues(`${ISSUES_REPO.owner}/${ISSUES_REPO.repo}`)
+          .filter((i) => i.title.includes('gave up on scanner') && i.body.includes('2 restarts')),
       (found) => found.length === 1,
     );
     // The healthy side was never touched.
@@ -337,12 +413,21 @@ steps:
 `,
     };
     const workflowId = uniqueId('slo');
-    const result = await h.runPlaybook({ playbook: 'slow_recovery', source, params: { component: 'ghost' } }, workflowId);
+    const result = await h.runPlaybook(
+      { playbook: 'slow_recovery', source, params: { component: 'ghost' } },
+      workflowId,
+    );
     expect(result.outcome).toBe('slo_exceeded');
-    expect(result.steps.map((s) => `${s.stepId}:${s.status}`)).toEqual(['wait_for_ghost:failed', 'audit:succeeded', 'never_reached:skipped']);
+    expect(result.steps.map((s) => `${s.stepId}:${s.status}`)).toEqual([
+      'wait_for_ghost:failed',
+      'audit:succeeded',
+      'never_reached:skipped',
+    ]);
     expect(result.steps[0].error).toMatch(/SLO/);
     expect(result.escalated).toBe(true);
-    expect(discord.messages.filter((m) => m.content.includes(workflowId) && m.content.includes('slo_exceeded'))).toHaveLength(1);
+    expect(
+      discord.messages.filter((m) => m.content.includes(workflowId) && m.content.includes('slo_exceeded')),
+    ).toHaveLength(1);
     expect(h.supervisor.requests.filter((r) => r.path.includes('ghost'))).toEqual([]);
   } finally {
     await h.close();
@@ -359,7 +444,11 @@ test('the watchdog worker restarted mid-playbook resumes where it was', async ()
     h.supervisor.kill('scanner');
     const running = await eventually(h.view, (v) => v.running.length === 1, 30_000);
     const child = h.client.workflow.getHandle(running.running[0].workflowId);
-    await eventually(() => child.query(playbookStatusQuery), (s) => s.current === 'verify_back', 30_000);
+    await eventually(
+      () => child.query(playbookStatusQuery),
+      (s) => s.current === 'verify_back',
+      30_000,
+    );
 
     await h.worker.shutdown();
     h.supervisor.release('scanner'); // the component comes back while no watchdog worker runs
@@ -367,11 +456,19 @@ test('the watchdog worker restarted mid-playbook resumes where it was', async ()
 
     const result = (await child.result()) as PlaybookResult;
     expect(result.outcome).toBe('succeeded');
-    expect(stepIds(result)).toEqual(['verify_recovering_side', 'restart_failed', 'verify_back', 'verify_both', 'audit']);
+    expect(stepIds(result)).toEqual([
+      'verify_recovering_side',
+      'restart_failed',
+      'verify_back',
+      'verify_both',
+      'audit',
+    ]);
     expect(h.supervisor.restartCount('scanner')).toBe(1);
     const view = await eventually(h.view, (v) => v.history.length === 1);
     expect(view.history[0].outcome).toBe('succeeded');
-    expect(h.auditEntries().filter((e) => e.playbookRun === result.workflowId && e.action.endsWith('restart_failed'))).toHaveLength(1);
+    expect(
+      h.auditEntries().filter((e) => e.playbookRun === result.workflowId && e.action.endsWith('restart_failed')),
+    ).toHaveLength(1);
   } finally {
     await h.close();
   }
@@ -380,17 +477,26 @@ test('the watchdog worker restarted mid-playbook resumes where it was', async ()
 test('bad playbook files are rejected with file and line before any step runs', async () => {
   const h = await harness([]);
   try {
-    const source = { file: 'playbooks/broken.yaml', text: 'name: broken\nslo: 10s\nsteps:\n  - id: a\n    action: reboot_everything\n' };
+    const source = {
+      file: 'playbooks/broken.yaml',
+      text: 'name: broken\nslo: 10s\nsteps:\n  - id: a\n    action: reboot_everything\n',
+    };
     const failure = await h.runPlaybook({ playbook: 'broken', source, params: {} }).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(WorkflowFailedError);
     const message = String((failure as WorkflowFailedError).cause?.message);
     expect(message).toMatch(/playbooks\/broken\.yaml:5: step a: unknown action "reboot_everything"/);
 
     const missing = await h.runPlaybook({ playbook: 'no_such_playbook', params: {} }).catch((e: unknown) => e);
-    expect(String((missing as WorkflowFailedError).cause?.message)).toMatch(/no playbook file .*no_such_playbook\.yaml/);
+    expect(String((missing as WorkflowFailedError).cause?.message)).toMatch(
+      /no playbook file .*no_such_playbook\.yaml/,
+    );
 
-    const badParams = await h.runPlaybook({ playbook: 'healer_mutual_restart', params: { failed_component: 'scanner' } }).catch((e: unknown) => e);
-    expect(String((badParams as WorkflowFailedError).cause?.message)).toMatch(/missing required parameter "healthy_component"/);
+    const badParams = await h
+      .runPlaybook({ playbook: 'healer_mutual_restart', params: { failed_component: 'scanner' } })
+      .catch((e: unknown) => e);
+    expect(String((badParams as WorkflowFailedError).cause?.message)).toMatch(
+      /missing required parameter "healthy_component"/,
+    );
     expect(h.supervisor.requests).toEqual([]);
   } finally {
     await h.close();

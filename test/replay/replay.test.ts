@@ -38,10 +38,14 @@ test('every recorded history replays without non-determinism', async () => {
 
 test('the replay check fails on a non-deterministic change to playSession', async () => {
   const quiet = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} };
-  const bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./nondeterministic-session'), logger: quiet });
+  const bundle = await bundleWorkflowCode({
+    workflowsPath: require.resolve('./nondeterministic-session'),
+    logger: quiet,
+  });
   const sessionHistories = histories.filter((h) => h.file.startsWith('session-'));
   const errors: unknown[] = [];
-  for await (const result of Worker.runReplayHistories({ workflowBundle: bundle }, sessionHistories)) errors.push(result.error);
+  for await (const result of Worker.runReplayHistories({ workflowBundle: bundle }, sessionHistories))
+    errors.push(result.error);
   expect(errors).toHaveLength(sessionHistories.length);
   for (const error of errors) expect(error).toBeInstanceOf(DeterminismViolationError);
 });

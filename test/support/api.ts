@@ -15,19 +15,43 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-export async function startTestApi(opts: { taskQueue: string; token?: string; env?: Record<string, string>; settings?: SessionSettings }): Promise<TestApi> {
-  const config = loadConfig({ TEMPORAL_ADDRESS: testAddress(), HEALER_LOG_LEVEL: 'silent', HEALER_STATE_DIR: process.env.HEALER_TEST_DIR, ...(opts.token ? { HEALER_API_TOKEN: opts.token } : {}), ...opts.env });
+export async function startTestApi(opts: {
+  taskQueue: string;
+  token?: string;
+  env?: Record<string, string>;
+  settings?: SessionSettings;
+}): Promise<TestApi> {
+  const config = loadConfig({
+    TEMPORAL_ADDRESS: testAddress(),
+    HEALER_LOG_LEVEL: 'silent',
+    HEALER_STATE_DIR: process.env.HEALER_TEST_DIR,
+    ...(opts.token ? { HEALER_API_TOKEN: opts.token } : {}),
+    ...opts.env,
+  });
   const client = await testClient();
-  const sessions = new SessionService(client, { taskQueue: opts.taskQueue, settings: { preflightWindowMs: 60_000, ...opts.settings } });
-  const app = await buildApi({ config, client, sessions, mcp: defaultMcpExtras(client, { taskQueue: opts.taskQueue }) });
+  const sessions = new SessionService(client, {
+    taskQueue: opts.taskQueue,
+    settings: { preflightWindowMs: 60_000, ...opts.settings },
+  });
+  const app = await buildApi({
+    config,
+    client,
+    sessions,
+    mcp: defaultMcpExtras(client, { taskQueue: opts.taskQueue }),
+  });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as { port: number };
   return { app, url: `http://127.0.0.1:${port}`, sessions, config, close: () => app.close() };
 }
 
 // Tests read response bodies loosely; the assertions check their shape.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export async function http(url: string, method: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any; headers: Headers }> {
+export async function http(
+  url: string,
+  method: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+): Promise<{ status: number; body: any; headers: Headers }> {
   const response = await fetch(url, {
     method,
     headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },

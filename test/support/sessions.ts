@@ -9,11 +9,25 @@ export function samplePayload(playId: string): Record<string, unknown> {
     service: 'cto',
     cto_config: {
       agents: {
-        rex: { githubApp: '5DLabs-Rex', cli: 'codex', model: 'gpt-5', tools: { remote: ['github_create_pr', 'brave_search'], localServers: { filesystem: { enabled: true, tools: ['read_file', 'write_file'] }, off: { enabled: false, tools: ['ignored'] } } } },
+        rex: {
+          githubApp: '5DLabs-Rex',
+          cli: 'codex',
+          model: 'gpt-5',
+          tools: {
+            remote: ['github_create_pr', 'brave_search'],
+            localServers: {
+              filesystem: { enabled: true, tools: ['read_file', 'write_file'] },
+              off: { enabled: false, tools: ['ignored'] },
+            },
+          },
+        },
         cleo: { tools: { remote: ['github_get_pr'] } },
       },
     },
-    tasks: [{ id: 1, title: 'Implement the API', agent_hint: 'rex' }, { id: '2', title: 'Review', dependencies: [1] }],
+    tasks: [
+      { id: 1, title: 'Implement the API', agent_hint: 'rex' },
+      { id: '2', title: 'Review', dependencies: [1] },
+    ],
   };
 }
 

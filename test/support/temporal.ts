@@ -16,7 +16,8 @@ try {
 
 export function testAddress(): string {
   const address = process.env.HEALER_TEST_TEMPORAL_ADDRESS;
-  if (!address) throw new Error('HEALER_TEST_TEMPORAL_ADDRESS is not set: run tests through jest (global setup starts the server)');
+  if (!address)
+    throw new Error('HEALER_TEST_TEMPORAL_ADDRESS is not set: run tests through jest (global setup starts the server)');
   return address;
 }
 
@@ -48,7 +49,8 @@ export const uniqueId = (prefix = 'id'): string => uniqueTaskQueue(prefix);
 /** A worker on the suite's dev server running the pre-built bundle of every Healer workflow. */
 export async function createTestWorker(options: Partial<WorkerOptions> & { taskQueue: string }): Promise<Worker> {
   const bundlePath = process.env.HEALER_TEST_WORKFLOW_BUNDLE;
-  const code = options.workflowsPath || options.workflowBundle || !bundlePath ? {} : { workflowBundle: { codePath: bundlePath } };
+  const code =
+    options.workflowsPath || options.workflowBundle || !bundlePath ? {} : { workflowBundle: { codePath: bundlePath } };
   return Worker.create({
     connection: await testNativeConnection(),
     namespace: testNamespace,
@@ -68,7 +70,11 @@ export async function closeTestConnections(): Promise<void> {
 }
 
 /** Polls `read` until `accept` holds (for state reached through signals); fails with the last value. */
-export async function eventually<T>(read: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
+export async function eventually<T>(
+  read: () => Promise<T>,
+  accept: (value: T) => boolean,
+  timeoutMs = 20_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: T | undefined;
   let lastError: unknown;
@@ -81,5 +87,7 @@ export async function eventually<T>(read: () => Promise<T>, accept: (value: T) =
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`condition not reached in ${timeoutMs} ms; last value: ${JSON.stringify(last)}${lastError ? `; last error: ${(lastError as Error).message}` : ''}`);
+  throw new Error(
+    `condition not reached in ${timeoutMs} ms; last value: ${JSON.stringify(last)}${lastError ? `; last error: ${(lastError as Error).message}` : ''}`,
+  );
 }

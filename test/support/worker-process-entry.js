@@ -21,7 +21,8 @@ const say = (word) => process.stdout.write(`${word}\n`);
   const taskQueue = process.env.HEALER_WORKER_TASK_QUEUE;
   const identity = process.env.HEALER_WORKER_IDENTITY;
   const bundle = process.env.HEALER_TEST_WORKFLOW_BUNDLE;
-  if (!taskQueue || !identity || !bundle) throw new Error('HEALER_WORKER_TASK_QUEUE, HEALER_WORKER_IDENTITY and HEALER_TEST_WORKFLOW_BUNDLE are required');
+  if (!taskQueue || !identity || !bundle)
+    throw new Error('HEALER_WORKER_TASK_QUEUE, HEALER_WORKER_IDENTITY and HEALER_TEST_WORKFLOW_BUNDLE are required');
   const config = loadConfig();
   // The SDK's own SIGTERM handler drains the worker; this one only tells the parent it arrived.
   process.on('SIGTERM', () => say('sigterm'));

@@ -29,22 +29,26 @@ export interface WorkerProcess {
 }
 
 export function startWorkerProcess(opts: WorkerProcessOptions): WorkerProcess {
-  const child: ChildProcess = spawn(process.execPath, [join(projectRoot(), 'test', 'support', 'worker-process-entry.js')], {
-    env: {
-      ...process.env,
-      TEMPORAL_ADDRESS: opts.address,
-      HEALER_WORKER_TASK_QUEUE: opts.taskQueue,
-      HEALER_WORKER_IDENTITY: opts.identity,
-      HEALER_TEST_WORKFLOW_BUNDLE: opts.bundlePath,
-      HEALER_STATE_DIR: opts.stateDir,
-      HEALER_LOG_LEVEL: 'warn',
-      GITHUB_TOKEN: opts.githubUrl ? 'test-token' : '',
-      GITHUB_API_URL: opts.githubUrl ?? '',
-      GEMINI_API_KEY: '',
-      KUBERNETES_SERVICE_HOST: '',
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [join(projectRoot(), 'test', 'support', 'worker-process-entry.js')],
+    {
+      env: {
+        ...process.env,
+        TEMPORAL_ADDRESS: opts.address,
+        HEALER_WORKER_TASK_QUEUE: opts.taskQueue,
+        HEALER_WORKER_IDENTITY: opts.identity,
+        HEALER_TEST_WORKFLOW_BUNDLE: opts.bundlePath,
+        HEALER_STATE_DIR: opts.stateDir,
+        HEALER_LOG_LEVEL: 'warn',
+        GITHUB_TOKEN: opts.githubUrl ? 'test-token' : '',
+        GITHUB_API_URL: opts.githubUrl ?? '',
+        GEMINI_API_KEY: '',
+        KUBERNETES_SERVICE_HOST: '',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   const words: string[] = [];
   const waiters: Array<() => void> = [];
   let out = '';
@@ -67,14 +71,26 @@ export function startWorkerProcess(opts: WorkerProcessOptions): WorkerProcess {
 
   const said = (word: string, timeoutMs = 60_000): Promise<void> =>
     new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`worker ${opts.identity} did not say "${word}" within ${timeoutMs} ms; stderr: ${err.slice(-2000)}`)), timeoutMs);
+      const timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `worker ${opts.identity} did not say "${word}" within ${timeoutMs} ms; stderr: ${err.slice(-2000)}`,
+            ),
+          ),
+        timeoutMs,
+      );
       const check = (): void => {
         if (words.includes(word)) {
           clearTimeout(timer);
           resolve();
         } else if (gone()) {
           clearTimeout(timer);
-          reject(new Error(`worker ${opts.identity} exited (${child.exitCode ?? child.signalCode}) before saying "${word}"; stderr: ${err.slice(-2000)}`));
+          reject(
+            new Error(
+              `worker ${opts.identity} exited (${child.exitCode ?? child.signalCode}) before saying "${word}"; stderr: ${err.slice(-2000)}`,
+            ),
+          );
         } else waiters.push(check);
       };
       check();

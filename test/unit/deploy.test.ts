@@ -26,9 +26,12 @@ const COMPONENTS = ['api', 'worker', 'llm-worker', 'scanner', 'watchdog'];
 
 function loadManifests(): Manifest[] {
   const out: Manifest[] = [];
-  for (const file of readdirSync(baseDir).filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml').sort()) {
+  for (const file of readdirSync(baseDir)
+    .filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml')
+    .sort()) {
     parseAllDocuments(readFileSync(join(baseDir, file), 'utf8')).forEach((document, index) => {
-      if (document.errors.length) throw new Error(`${file}#${index}: ${document.errors.map((e) => e.message).join('; ')}`);
+      if (document.errors.length)
+        throw new Error(`${file}#${index}: ${document.errors.map((e) => e.message).join('; ')}`);
       out.push({ file, index, doc: document.toJS() });
     });
   }
@@ -59,7 +62,9 @@ function unknownFields(value: unknown, type: string, path: string, problems: str
     for (const [key, item] of Object.entries(value as Obj)) unknownFields(item, map[1], `${path}.${key}`, problems);
     return;
   }
-  const model = (k8s as unknown as Record<string, { getAttributeTypeMap?: () => Array<{ baseName: string; type: string }> }>)[type];
+  const model = (
+    k8s as unknown as Record<string, { getAttributeTypeMap?: () => Array<{ baseName: string; type: string }> }>
+  )[type];
   if (!model?.getAttributeTypeMap || typeof value !== 'object') return;
   const attributes = model.getAttributeTypeMap();
   for (const [key, item] of Object.entries(value as Obj)) {
@@ -79,15 +84,33 @@ const podSpecs = () => ofKind('Deployment').map((d) => ({ deployment: d, pod: d.
 describe('Kubernetes manifests (deploy/base)', () => {
   test('every manifest is valid against the Kubernetes OpenAPI schema', () => {
     const input = manifests.map((m) => ({ id: label(m), doc: m.doc }));
-    const output = execFileSync(process.execPath, [join(root, 'test', 'support', 'k8s-validate.mjs')], { cwd: root, input: JSON.stringify(input), encoding: 'utf8' });
+    const output = execFileSync(process.execPath, [join(root, 'test', 'support', 'k8s-validate.mjs')], {
+      cwd: root,
+      input: JSON.stringify(input),
+      encoding: 'utf8',
+    });
     const results = JSON.parse(output) as Array<{ id: string; error?: string }>;
     expect(results).toHaveLength(manifests.length);
     expect(results.filter((r) => r.error)).toEqual([]);
   });
 
   test('the validator does reject an invalid object (so the check above means something)', () => {
-    const broken = [{ id: 'broken', doc: { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'x' }, spec: { replicas: 'two', template: {} } } }];
-    const output = execFileSync(process.execPath, [join(root, 'test', 'support', 'k8s-validate.mjs')], { cwd: root, input: JSON.stringify(broken), encoding: 'utf8' });
+    const broken = [
+      {
+        id: 'broken',
+        doc: {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          metadata: { name: 'x' },
+          spec: { replicas: 'two', template: {} },
+        },
+      },
+    ];
+    const output = execFileSync(process.execPath, [join(root, 'test', 'support', 'k8s-validate.mjs')], {
+      cwd: root,
+      input: JSON.stringify(broken),
+      encoding: 'utf8',
+    });
     const [result] = JSON.parse(output);
     expect(result.error).toContain('selector');
     expect(result.error).toContain('replicas must be integer');
@@ -102,7 +125,12 @@ describe('Kubernetes manifests (deploy/base)', () => {
     }
     expect(problems).toEqual([]);
     const typo: string[] = [];
-    unknownFields({ spec: { template: { spec: { containers: [{ name: 'c', livenesProbe: {} }] } } } }, 'V1Deployment', 'probe', typo);
+    unknownFields(
+      { spec: { template: { spec: { containers: [{ name: 'c', livenesProbe: {} }] } } } },
+      'V1Deployment',
+      'probe',
+      typo,
+    );
     expect(typo).toEqual(['probe.spec.template.spec.containers[0].livenesProbe is not a field of V1Container']);
   });
 
@@ -110,14 +138,25 @@ describe('Kubernetes manifests (deploy/base)', () => {
     const kustomization = parseYaml(readFileSync(join(baseDir, 'kustomization.yaml'), 'utf8'));
     expect(kustomization.kind).toBe('Kustomization');
     for (const file of kustomization.resources) expect(existsSync(join(baseDir, file))).toBe(true);
-    const files = readdirSync(baseDir).filter((f) => f.endsWith('.yaml') && !['kustomization.yaml', 'secret.example.yaml'].includes(f));
+    const files = readdirSync(baseDir).filter(
+      (f) => f.endsWith('.yaml') && !['kustomization.yaml', 'secret.example.yaml'].includes(f),
+    );
     expect([...kustomization.resources].sort()).toEqual(files.sort());
     expect(kustomization.images.map((i: Obj) => i.name)).toContain('healer');
   });
 
   test('the components, the standby pool, the HPA and the services are there', () => {
-    const names = ofKind('Deployment').map((d) => d.metadata.name).sort();
-    expect(names).toEqual(['healer-api', 'healer-llm-worker', 'healer-scanner', 'healer-watchdog', 'healer-worker', 'healer-worker-standby']);
+    const names = ofKind('Deployment')
+      .map((d) => d.metadata.name)
+      .sort();
+    expect(names).toEqual([
+      'healer-api',
+      'healer-llm-worker',
+      'healer-scanner',
+      'healer-watchdog',
+      'healer-worker',
+      'healer-worker-standby',
+    ]);
     for (const d of ofKind('Deployment')) {
       // the restart activities address Deployments as healer-<component>
       expect(d.metadata.name).toBe(`healer-${d.metadata.labels['app.kubernetes.io/component']}`);
@@ -136,7 +175,9 @@ describe('Kubernetes manifests (deploy/base)', () => {
     expect(ofKind('Deployment').find((d) => d.metadata.name === 'healer-worker')!.spec.replicas).toBeUndefined();
 
     for (const service of ofKind('Service')) {
-      const pods = ofKind('Deployment').filter((d) => Object.entries(service.spec.selector).every(([k, v]) => d.spec.template.metadata.labels[k] === v));
+      const pods = ofKind('Deployment').filter((d) =>
+        Object.entries(service.spec.selector).every(([k, v]) => d.spec.template.metadata.labels[k] === v),
+      );
       expect(pods.length).toBeGreaterThan(0);
       for (const port of service.spec.ports) {
         for (const d of pods) {
@@ -150,18 +191,25 @@ describe('Kubernetes manifests (deploy/base)', () => {
   test('every Deployment: selector matches its pods, probes, resources, non-root and locked down', () => {
     for (const { deployment, pod } of podSpecs()) {
       const name = deployment.metadata.name;
-      for (const [k, v] of Object.entries(deployment.spec.selector.matchLabels)) expect(deployment.spec.template.metadata.labels[k]).toBe(v);
+      for (const [k, v] of Object.entries(deployment.spec.selector.matchLabels))
+        expect(deployment.spec.template.metadata.labels[k]).toBe(v);
       expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
       expect(pod.securityContext.runAsUser).toBeGreaterThan(0);
       expect(pod.terminationGracePeriodSeconds).toBeGreaterThanOrEqual(25);
       for (const container of pod.containers) {
-        expect(container.securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+        expect(container.securityContext).toEqual({
+          allowPrivilegeEscalation: false,
+          readOnlyRootFilesystem: true,
+          capabilities: { drop: ['ALL'] },
+        });
         expect(Object.keys(container.resources.requests).sort()).toEqual(['cpu', 'memory']);
         expect(Object.keys(container.resources.limits).sort()).toEqual(['cpu', 'memory']);
         expect(container.livenessProbe).toBeDefined();
         expect(container.readinessProbe).toBeDefined();
         const portNames = (container.ports ?? []).map((p: Obj) => p.name);
-        for (const probe of [container.livenessProbe, container.readinessProbe, container.startupProbe].filter(Boolean)) {
+        for (const probe of [container.livenessProbe, container.readinessProbe, container.startupProbe].filter(
+          Boolean,
+        )) {
           const port = probe.httpGet?.port ?? probe.tcpSocket?.port;
           expect(portNames).toContain(port);
         }
@@ -171,7 +219,9 @@ describe('Kubernetes manifests (deploy/base)', () => {
           expect(container.ports.find((p: Obj) => p.name === 'metrics').containerPort).toBe(9464);
         }
         // the state dir is a writable volume (the root filesystem is read-only)
-        expect(container.volumeMounts.map((v: Obj) => v.mountPath)).toEqual(expect.arrayContaining(['/var/lib/healer', '/tmp']));
+        expect(container.volumeMounts.map((v: Obj) => v.mountPath)).toEqual(
+          expect.arrayContaining(['/var/lib/healer', '/tmp']),
+        );
       }
     }
   });
@@ -191,7 +241,9 @@ describe('Kubernetes manifests (deploy/base)', () => {
     const granted = new Set<string>();
     for (const role of ofKind('Role')) {
       for (const rule of role.rules) {
-        for (const group of rule.apiGroups) for (const resource of rule.resources) for (const verb of rule.verbs) granted.add(`${group}/${resource}:${verb}`);
+        for (const group of rule.apiGroups)
+          for (const resource of rule.resources)
+            for (const verb of rule.verbs) granted.add(`${group}/${resource}:${verb}`);
       }
     }
     for (const grant of granted) expect(allowed).toContain(grant);
@@ -211,17 +263,22 @@ describe('Kubernetes manifests (deploy/base)', () => {
     }
     const serviceAccounts = ofKind('ServiceAccount').map((s) => s.metadata.name);
     for (const pod of accounts.values()) expect(serviceAccounts).toContain(pod.serviceAccountName);
-    for (const binding of ofKind('RoleBinding')) for (const subject of binding.subjects) expect(serviceAccounts).toContain(subject.name);
+    for (const binding of ofKind('RoleBinding'))
+      for (const subject of binding.subjects) expect(serviceAccounts).toContain(subject.name);
   });
 
   test('every env var the manifests set is one the config module reads', () => {
     const known = configKeys();
     expect(known).toContain('TEMPORAL_ADDRESS');
     expect(known).toContain('HEALER_API_TOKEN');
-    for (const key of PENDING_CONFIG_KEYS) expect(known.has(key) ? `${key} is read by config.ts now: remove it from PENDING_CONFIG_KEYS` : 'pending').toBe('pending');
+    for (const key of PENDING_CONFIG_KEYS)
+      expect(known.has(key) ? `${key} is read by config.ts now: remove it from PENDING_CONFIG_KEYS` : 'pending').toBe(
+        'pending',
+      );
     const allowed = new Set([...known, ...PENDING_CONFIG_KEYS]);
     const set = new Set<string>();
-    for (const cm of ofKind('ConfigMap').filter((c) => c.metadata.name === 'healer-env')) Object.keys(cm.data).forEach((k) => set.add(k));
+    for (const cm of ofKind('ConfigMap').filter((c) => c.metadata.name === 'healer-env'))
+      Object.keys(cm.data).forEach((k) => set.add(k));
     for (const { pod } of podSpecs()) for (const c of pod.containers) for (const e of c.env ?? []) set.add(e.name);
     const secret = manifests.find((m) => m.file === 'secret.example.yaml')!.doc;
     Object.keys(secret.stringData).forEach((k) => set.add(k));
@@ -233,7 +290,8 @@ describe('Kubernetes manifests (deploy/base)', () => {
         for (const from of c.envFrom) expect(configMaps).toContain(from.configMapRef.name);
         for (const e of c.env ?? []) expect(Object.keys(secret.stringData)).toContain(e.valueFrom.secretKeyRef.key);
       }
-      for (const volume of pod.volumes.filter((v: Obj) => v.configMap)) expect(configMaps).toContain(volume.configMap.name);
+      for (const volume of pod.volumes.filter((v: Obj) => v.configMap))
+        expect(configMaps).toContain(volume.configMap.name);
     }
     const ctoConfig = ofKind('ConfigMap').find((c) => c.metadata.name === 'healer-cto-config')!;
     expect(() => JSON.parse(ctoConfig.data['cto-config.json'])).not.toThrow();
@@ -245,7 +303,16 @@ describe('docker-compose.temporal.yml and Dockerfile', () => {
   const services = compose.services as Record<string, Obj>;
 
   test('Temporal with PostgreSQL, the UI, admin tools and Healer services', () => {
-    expect(Object.keys(services).sort()).toEqual(['healer-api', 'healer-llm-worker', 'healer-watchdog', 'healer-worker', 'postgresql', 'temporal', 'temporal-admin-tools', 'temporal-ui']);
+    expect(Object.keys(services).sort()).toEqual([
+      'healer-api',
+      'healer-llm-worker',
+      'healer-watchdog',
+      'healer-worker',
+      'postgresql',
+      'temporal',
+      'temporal-admin-tools',
+      'temporal-ui',
+    ]);
     expect(services.postgresql.image).toMatch(/^postgres:/);
     expect(services.temporal.image).toMatch(/^temporalio\/auto-setup:/);
     expect(services.temporal.environment).toMatchObject({ DB: 'postgres12', POSTGRES_SEEDS: 'postgresql' });
@@ -253,7 +320,8 @@ describe('docker-compose.temporal.yml and Dockerfile', () => {
     expect(services['temporal-admin-tools'].image).toMatch(/^temporalio\/admin-tools:/);
     for (const [name, service] of Object.entries(services)) {
       expect(service.image ?? service.build).toBeDefined();
-      for (const dependency of Object.keys(service.depends_on ?? {})) expect(Object.keys(services)).toContain(dependency);
+      for (const dependency of Object.keys(service.depends_on ?? {}))
+        expect(Object.keys(services)).toContain(dependency);
       for (const port of service.ports ?? []) expect(String(port)).toMatch(/^\d{1,5}:\d{1,5}$/);
       expect(name).toMatch(/^[a-z0-9-]+$/);
     }
@@ -264,7 +332,8 @@ describe('docker-compose.temporal.yml and Dockerfile', () => {
 
   test('admin tools register every Healer search attribute with its type', () => {
     const command = services['temporal-admin-tools'].command.join(' ');
-    for (const [name, type] of Object.entries(SEARCH_ATTRIBUTE_TYPES)) expect(command).toContain(`--name ${name} --type ${type}`);
+    for (const [name, type] of Object.entries(SEARCH_ATTRIBUTE_TYPES))
+      expect(command).toContain(`--name ${name} --type ${type}`);
   });
 
   test('Healer services run `node bin/healer.js <component>` from the Dockerfile image after setup', () => {
@@ -276,7 +345,9 @@ describe('docker-compose.temporal.yml and Dockerfile', () => {
     expect(dockerfile).toMatch(/^ENTRYPOINT \["node", "bin\/healer.js"\]$/m);
     const known = new Set([...configKeys(), ...PENDING_CONFIG_KEYS]);
     const healer = Object.entries(services).filter(([name]) => name.startsWith('healer-'));
-    expect(healer.filter(([, s]) => s.build).map(([n, s]) => [n, s.build.dockerfile])).toEqual([['healer-api', 'Dockerfile']]);
+    expect(healer.filter(([, s]) => s.build).map(([n, s]) => [n, s.build.dockerfile])).toEqual([
+      ['healer-api', 'Dockerfile'],
+    ]);
     for (const [, service] of healer) {
       expect(service.image).toBe('healer:local');
       expect(COMPONENTS).toContain(service.command[0]);

@@ -5,7 +5,13 @@ import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import Fastify from 'fastify';
 import { validateMetricName } from 'prom-client';
-import { createMetrics, instrumentFastify, serveMetrics, temporalPrometheusTelemetry, type MetricsServer } from '../../runtime/metrics';
+import {
+  createMetrics,
+  instrumentFastify,
+  serveMetrics,
+  temporalPrometheusTelemetry,
+  type MetricsServer,
+} from '../../runtime/metrics';
 import { freePort } from '../support/ports';
 
 const OWN = [
@@ -24,7 +30,8 @@ const OWN = [
 function sample(text: string, name: string, labels: Record<string, string>): number | undefined {
   for (const line of text.split('\n')) {
     if (!line.startsWith(`${name}{`)) continue;
-    if (Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`))) return Number(line.slice(line.lastIndexOf(' ') + 1));
+    if (Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`)))
+      return Number(line.slice(line.lastIndexOf(' ') + 1));
   }
   return undefined;
 }
@@ -57,7 +64,9 @@ describe('metrics registry', () => {
     expect(sample(text, 'healer_detections_total', { code: 'R2' })).toBe(2);
     expect(sample(text, 'healer_model_calls_total', { model: 'gemini-2.5-flash', outcome: 'rate_limited' })).toBe(1);
     expect(text).toMatch(/healer_model_budget_spent_usd\{component="scanner"\} 0\.42/);
-    expect(sample(text, 'healer_playbook_runs_total', { playbook: 'healer_mutual_restart', outcome: 'succeeded' })).toBe(1);
+    expect(
+      sample(text, 'healer_playbook_runs_total', { playbook: 'healer_mutual_restart', outcome: 'succeeded' }),
+    ).toBe(1);
     expect(text).not.toContain('process_cpu');
   });
 
@@ -75,7 +84,9 @@ describe('HTTP metrics on a Fastify app', () => {
     const metrics = createMetrics({ defaultMetrics: false });
     const app = Fastify();
     instrumentFastify(app, metrics);
-    app.get<{ Params: { play_id: string } }>('/api/v1/session/:play_id', async (request, reply) => (request.params.play_id === 'missing' ? reply.code(404).send({}) : { ok: true }));
+    app.get<{ Params: { play_id: string } }>('/api/v1/session/:play_id', async (request, reply) =>
+      request.params.play_id === 'missing' ? reply.code(404).send({}) : { ok: true },
+    );
     app.post('/raw', async (_request, reply) => {
       // a hijacked reply, as the MCP route writes its own response
       reply.hijack();
@@ -94,7 +105,9 @@ describe('HTTP metrics on a Fastify app', () => {
       expect(sample(text, 'healer_http_requests_total', { route: '/raw', method: 'POST', status: '202' })).toBe(1);
       expect(sample(text, 'healer_http_requests_total', { route: 'unmatched', method: 'GET', status: '404' })).toBe(1);
       expect(text).not.toContain('session/a"');
-      expect(text).toMatch(/healer_http_request_duration_seconds_count\{route="\/api\/v1\/session\/:play_id",method="GET"\} 3/);
+      expect(text).toMatch(
+        /healer_http_request_duration_seconds_count\{route="\/api\/v1\/session\/:play_id",method="GET"\} 3/,
+      );
     } finally {
       await app.close();
     }
@@ -115,14 +128,22 @@ describe('worker metrics server', () => {
     // a Prometheus exporter speaking the text format, standing where the Temporal core serves
     fake = createServer((req, res) => {
       res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
-      res.end('# HELP temporal_worker_task_slots_available_total x\n# TYPE temporal_worker_task_slots_available_total gauge\ntemporal_worker_task_slots_available_total{worker_type="ActivityWorker"} 100\n');
+      res.end(
+        '# HELP temporal_worker_task_slots_available_total x\n# TYPE temporal_worker_task_slots_available_total gauge\ntemporal_worker_task_slots_available_total{worker_type="ActivityWorker"} 100\n',
+      );
     });
     await new Promise<void>((resolve) => fake!.listen(0, '127.0.0.1', () => resolve()));
     const fakePort = (fake.address() as { port: number }).port;
     const metrics = createMetrics({ component: 'worker', defaultMetrics: false });
     metrics.signalsSent.inc({ signal: 'detections' }, 3);
     let healthy = true;
-    server = await serveMetrics({ registry: metrics.registry, port: 0, host: '127.0.0.1', temporalMetricsUrl: `http://127.0.0.1:${fakePort}/metrics`, health: () => healthy });
+    server = await serveMetrics({
+      registry: metrics.registry,
+      port: 0,
+      host: '127.0.0.1',
+      temporalMetricsUrl: `http://127.0.0.1:${fakePort}/metrics`,
+      health: () => healthy,
+    });
 
     const response = await fetch(`${server.url}/metrics`);
     expect(response.status).toBe(200);
@@ -140,7 +161,12 @@ describe('worker metrics server', () => {
   test('an unreachable Temporal exporter leaves a comment, not a failed scrape', async () => {
     const metrics = createMetrics({ defaultMetrics: false });
     const dead = await freePort();
-    server = await serveMetrics({ registry: metrics.registry, port: 0, host: '127.0.0.1', temporalMetricsUrl: `http://127.0.0.1:${dead}/metrics` });
+    server = await serveMetrics({
+      registry: metrics.registry,
+      port: 0,
+      host: '127.0.0.1',
+      temporalMetricsUrl: `http://127.0.0.1:${dead}/metrics`,
+    });
     const response = await fetch(`${server.url}/metrics`);
     expect(response.status).toBe(200);
     const text = await response.text();
@@ -150,18 +176,31 @@ describe('worker metrics server', () => {
 
   test("relays the Temporal runtime's real exporter (Runtime.install telemetry, connected to the dev server)", async () => {
     const port = await freePort();
-    const child: ChildProcess = spawn(process.execPath, [join(__dirname, '..', 'support', 'temporal-metrics-child.js')], {
-      cwd: join(__dirname, '..', '..'),
-      env: { ...process.env, TEMPORAL_ADDRESS: process.env.HEALER_TEST_TEMPORAL_ADDRESS, TELEMETRY_OPTIONS: JSON.stringify(temporalPrometheusTelemetry(`127.0.0.1:${port}`)) },
-      stdio: ['pipe', 'pipe', 'inherit'],
-    });
+    const child: ChildProcess = spawn(
+      process.execPath,
+      [join(__dirname, '..', 'support', 'temporal-metrics-child.js')],
+      {
+        cwd: join(__dirname, '..', '..'),
+        env: {
+          ...process.env,
+          TEMPORAL_ADDRESS: process.env.HEALER_TEST_TEMPORAL_ADDRESS,
+          TELEMETRY_OPTIONS: JSON.stringify(temporalPrometheusTelemetry(`127.0.0.1:${port}`)),
+        },
+        stdio: ['pipe', 'pipe', 'inherit'],
+      },
+    );
     try {
       await new Promise<void>((resolve, reject) => {
         child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve());
         child.once('exit', (code) => reject(new Error(`child exited with ${code}`)));
       });
       const metrics = createMetrics({ defaultMetrics: false });
-      server = await serveMetrics({ registry: metrics.registry, port: 0, host: '127.0.0.1', temporalMetricsUrl: `http://127.0.0.1:${port}/metrics` });
+      server = await serveMetrics({
+        registry: metrics.registry,
+        port: 0,
+        host: '127.0.0.1',
+        temporalMetricsUrl: `http://127.0.0.1:${port}/metrics`,
+      });
       const text = await (await fetch(`${server.url}/metrics`)).text();
       expect(text).toContain('# TYPE healer_incidents_total counter');
       // the connection's first RPC, as measured by the Temporal core, in seconds (useSecondsForDurations)

@@ -38,13 +38,27 @@ import {
   resolvedComment,
 } from '../../core/incident/render';
 import { evaluateByRules } from '../../core/incident/rule-evaluator';
-import { checkEvaluation, checkPatch, EVALUATION_SCHEMA, PATCH_SCHEMA, type Evaluation } from '../../core/incident/schemas';
+import {
+  checkEvaluation,
+  checkPatch,
+  EVALUATION_SCHEMA,
+  PATCH_SCHEMA,
+  type Evaluation,
+} from '../../core/incident/schemas';
 import { parseIncidentSettings, type IncidentSettings } from '../../core/incident/settings';
 import { redact } from '../../core/detection/redact';
 import type { StructuredRequest, StructuredResult } from '../../core/model/request';
 import { generateStructuredOptions } from '../../core/model/activity-options';
 import { occurrencesOf, type Detection } from '../../core/contract';
-import { approveUpdate, evidenceSignal, incidentWorkflowId, LLM_TASK_QUEUE, rejectUpdate, searchAttributes, TASK_QUEUE } from '../../core/contract';
+import {
+  approveUpdate,
+  evidenceSignal,
+  incidentWorkflowId,
+  LLM_TASK_QUEUE,
+  rejectUpdate,
+  searchAttributes,
+  TASK_QUEUE,
+} from '../../core/contract';
 import { incidentStatusQuery, incidentUpdateSignal, type IncidentInput, type IncidentView } from '../../core/contract';
 import type { IncidentSummary } from '../../core/contract';
 
@@ -66,12 +80,22 @@ const github = proxyActivities<GitHubActivities>({
 const context = proxyActivities<ContextActivities>({ startToCloseTimeout: '2 minutes', retry: { maximumAttempts: 3 } });
 const remediation = proxyActivities<RemediationActivities>({
   startToCloseTimeout: '5 minutes',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute', maximumAttempts: 8, nonRetryableErrorTypes: ['ForbiddenPath', 'GitHubRejected', 'KubernetesRejected', 'KubernetesNotConfigured'] },
+  retry: {
+    initialInterval: '1 second',
+    maximumInterval: '1 minute',
+    maximumAttempts: 8,
+    nonRetryableErrorTypes: ['ForbiddenPath', 'GitHubRejected', 'KubernetesRejected', 'KubernetesNotConfigured'],
+  },
 });
 const notify = proxyActivities<NotifyActivities>({
   startToCloseTimeout: '30 seconds',
   // Discord's 429s set the delay (nextRetryDelay); the policy only bounds how long we keep trying.
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute', maximumAttempts: 10, nonRetryableErrorTypes: ['DiscordRejected'] },
+  retry: {
+    initialInterval: '1 second',
+    maximumInterval: '1 minute',
+    maximumAttempts: 10,
+    nonRetryableErrorTypes: ['DiscordRejected'],
+  },
 });
 type ModelGateway = { generateStructured(request: StructuredRequest): Promise<StructuredResult<unknown>> };
 // The gateway's own scheduling contract (its chain ends itself with a result at its deadline).
@@ -80,7 +104,10 @@ const modelOn = (taskQueue: string) => proxyActivities<ModelGateway>({ ...genera
 // ── child start options (for the session) ─────────────────────────────────────────────────────────────
 
 /** How the session starts an incident child: fixed id, outlives its parent, findable in the UI. */
-export function incidentChildOptions(input: IncidentInput, taskQueue = TASK_QUEUE): ChildWorkflowOptions & { workflowId: string; args: [IncidentInput] } {
+export function incidentChildOptions(
+  input: IncidentInput,
+  taskQueue = TASK_QUEUE,
+): ChildWorkflowOptions & { workflowId: string; args: [IncidentInput] } {
   const d = input.detection;
   return {
     workflowId: incidentWorkflowId(input.playId, d.fingerprint),
@@ -149,7 +176,11 @@ export async function incident(input: IncidentInput): Promise<IncidentView> {
   });
   const decide = (decision: Verdict['decision']) => (a: { by?: string; comment?: string }) => {
     // A decision counts while the gate is open or still ahead; the first one wins.
-    const accepted = settings.requireApproval && verdict === undefined && view.status === 'open' && !['remediating', 'verifying', 'resolving', 'escalating'].includes(view.step);
+    const accepted =
+      settings.requireApproval &&
+      verdict === undefined &&
+      view.status === 'open' &&
+      !['remediating', 'verifying', 'resolving', 'escalating'].includes(view.step);
     if (accepted) verdict = { decision, by: a.by, comment: a.comment };
     return { accepted, step: view.step };
   };
@@ -180,7 +211,16 @@ export async function incident(input: IncidentInput): Promise<IncidentView> {
     const modelMissing = view.evaluatedBy?.startsWith('rules (no-key') ?? false;
     if (settings.mode === 'patch' && modelMissing) {
       // Without a model Healer cannot write a patch: it proposes the fix and hands over to a human.
-      await github.commentOnce({ incidentId: id, issue, kind: 'proposal', body: proposalComment(id, evaluation, 'No model is configured (GEMINI_API_KEY unset), so Healer proposes this fix instead of patching.') });
+      await github.commentOnce({
+        incidentId: id,
+        issue,
+        kind: 'proposal',
+        body: proposalComment(
+          id,
+          evaluation,
+          'No model is configured (GEMINI_API_KEY unset), so Healer proposes this fix instead of patching.',
+        ),
+      });
       return escalate(issue, 'no model configured: the rule-based fix was proposed on the issue, not applied');
     }
 
@@ -195,7 +235,10 @@ export async function incident(input: IncidentInput): Promise<IncidentView> {
     for (let round = 1; round <= settings.maxIterations; round++) {
       view.round = round;
       step('remediating', `round ${round} (${settings.mode})`);
-      const attempt = settings.mode === 'patch' ? await remediateByPatch(issue, evaluation, round, feedback) : await remediateByCodeRun(issue, evaluation, round, feedback);
+      const attempt =
+        settings.mode === 'patch'
+          ? await remediateByPatch(issue, evaluation, round, feedback)
+          : await remediateByCodeRun(issue, evaluation, round, feedback);
       if (!attempt.ok) {
         lastReason = attempt.reason;
         feedback = attempt.reason;
@@ -214,19 +257,34 @@ export async function incident(input: IncidentInput): Promise<IncidentView> {
       }
       const ci = await waitForCi(attempt.pr, check.headSha);
       if (ci.verdict === 'success') return resolve(issue, attempt.pr, 'CI passed');
-      if (ci.verdict !== 'failure') return escalate(issue, `CI did not finish within ${settings.ciTimeoutSecs} s on ${attempt.pr.url ?? 'the PR'}`);
+      if (ci.verdict !== 'failure')
+        return escalate(issue, `CI did not finish within ${settings.ciTimeoutSecs} s on ${attempt.pr.url ?? 'the PR'}`);
       lastReason = `CI failed in round ${round}: ${ci.failures.join('; ')}`;
       feedback = ci.failures.join('\n');
-      await github.commentOnce({ incidentId: id, issue, kind: `ci-failed-${round}`, body: ciFailureComment(id, round, feedback) });
+      await github.commentOnce({
+        incidentId: id,
+        issue,
+        kind: `ci-failed-${round}`,
+        body: ciFailureComment(id, round, feedback),
+      });
     }
-    return escalate(issue, `no passing fix after ${view.round} of ${settings.maxIterations} rounds; last: ${lastReason}`);
+    return escalate(
+      issue,
+      `no passing fix after ${view.round} of ${settings.maxIterations} rounds; last: ${lastReason}`,
+    );
   }
 
   // ── steps ──
 
   async function gatherContext(): Promise<ContextRef> {
     try {
-      const ref = await context.gatherContext({ incidentId: id, playId: input.playId, namespace: input.namespace, detection: d, evidence: [...evidence] });
+      const ref = await context.gatherContext({
+        incidentId: id,
+        playId: input.playId,
+        namespace: input.namespace,
+        detection: d,
+        evidence: [...evidence],
+      });
       view.contextRef = ref.ref;
       return ref;
     } catch (e) {
@@ -251,7 +309,13 @@ export async function incident(input: IncidentInput): Promise<IncidentView> {
           view.evaluatedBy = `model ${answer.model}`;
           // A model may echo anything: its text is redacted before it is stored, shown or posted.
           const e = checked.value;
-          return (view.evaluation = { ...e, summary: redact(e.summary), rootCause: redact(e.rootCause), suggestedFix: redact(e.suggestedFix), affectedFiles: e.affectedFiles.map(redact) });
+          return (view.evaluation = {
+            ...e,
+            summary: redact(e.summary),
+            rootCause: redact(e.rootCause),
+            suggestedFix: redact(e.suggestedFix),
+            affectedFiles: e.affectedFiles.map(redact),
+          });
         }
         why = `model answer rejected: ${checked.errors.slice(0, 3).join('; ')}`;
       } else why = `${answer.reason}: ${answer.detail}`;
@@ -265,11 +329,31 @@ export async function incident(input: IncidentInput): Promise<IncidentView> {
 
   async function openIssue(e: Evaluation, ctx: ContextRef): Promise<IssueRef> {
     const title = issueTitle(d.code, e.summary);
-    const body = issueBody({ incidentId: id, playId: input.playId, repository: input.repository, detection: d, evaluation: e, evaluatedBy: view.evaluatedBy ?? 'rules', logExcerpt: ctx.excerpt, sessionLink: input.sessionLink });
-    const issue = await github.findOrCreateIssue({ incidentId: id, repo: input.repository, issuesRepo: settings.issuesRepo, title, body, labels: issueLabels(d.code, e.severity) });
+    const body = issueBody({
+      incidentId: id,
+      playId: input.playId,
+      repository: input.repository,
+      detection: d,
+      evaluation: e,
+      evaluatedBy: view.evaluatedBy ?? 'rules',
+      logExcerpt: ctx.excerpt,
+      sessionLink: input.sessionLink,
+    });
+    const issue = await github.findOrCreateIssue({
+      incidentId: id,
+      repo: input.repository,
+      issuesRepo: settings.issuesRepo,
+      title,
+      body,
+      labels: issueLabels(d.code, e.severity),
+    });
     view.issue = { number: issue.number, url: issue.url, title: issue.title, dryRun: issue.dryRun };
     view.dryRun = issue.dryRun;
-    note(issue.dryRun ? `dry run: issue "${issue.title}" recorded` : `issue #${issue.number} ${issue.created ? 'created' : 'found'}`);
+    note(
+      issue.dryRun
+        ? `dry run: issue "${issue.title}" recorded`
+        : `issue #${issue.number} ${issue.created ? 'created' : 'found'}`,
+    );
     return issue;
   }
 
@@ -285,35 +369,97 @@ export async function incident(input: IncidentInput): Promise<IncidentView> {
     return verdict!.decision;
   }
 
-  async function remediateByPatch(issue: IssueRef, e: Evaluation, round: number, ciFailure: string | undefined): Promise<RoundResult> {
-    const prompt = await remediation.preparePatchPrompt({ incidentId: id, repo: input.repository, issueTitle: issue.title, evaluation: e, round, ciFailure, policy: settings.paths });
+  async function remediateByPatch(
+    issue: IssueRef,
+    e: Evaluation,
+    round: number,
+    ciFailure: string | undefined,
+  ): Promise<RoundResult> {
+    const prompt = await remediation.preparePatchPrompt({
+      incidentId: id,
+      repo: input.repository,
+      issueTitle: issue.title,
+      evaluation: e,
+      round,
+      ciFailure,
+      policy: settings.paths,
+    });
     let answer: StructuredResult<unknown>;
     try {
-      answer = await model.generateStructured({ purpose: 'remediate', correlationId: `${id}#${round}`, system: prompt.system, prompt: prompt.prompt, responseSchema: PATCH_SCHEMA });
+      answer = await model.generateStructured({
+        purpose: 'remediate',
+        correlationId: `${id}#${round}`,
+        system: prompt.system,
+        prompt: prompt.prompt,
+        responseSchema: PATCH_SCHEMA,
+      });
     } catch (err) {
       answer = { ok: false, reason: 'exhausted', detail: `gateway failed: ${messageOf(err)}` };
     }
     if (!answer.ok) {
-      await github.commentOnce({ incidentId: id, issue, kind: 'proposal', body: proposalComment(id, e, `The model could not produce a patch (${answer.reason}), so Healer proposes this fix instead.`) });
-      return { ok: false, fatal: true, reason: `model unavailable for remediation (${answer.reason}): fix proposed on the issue` };
+      await github.commentOnce({
+        incidentId: id,
+        issue,
+        kind: 'proposal',
+        body: proposalComment(
+          id,
+          e,
+          `The model could not produce a patch (${answer.reason}), so Healer proposes this fix instead.`,
+        ),
+      });
+      return {
+        ok: false,
+        fatal: true,
+        reason: `model unavailable for remediation (${answer.reason}): fix proposed on the issue`,
+      };
     }
     const patch = checkPatch(answer.value);
-    if (!patch.ok) return { ok: false, reason: `model patch rejected (schema): ${patch.errors.slice(0, 3).join('; ')}` };
+    if (!patch.ok)
+      return { ok: false, reason: `model patch rejected (schema): ${patch.errors.slice(0, 3).join('; ')}` };
     const forbidden = checkEditPaths(patch.value.edits, settings.paths);
-    if (forbidden.length > 0) return { ok: false, reason: `model patch rejected (forbidden paths): ${forbidden.map((v) => `${v.path} ${v.reason}`).join('; ')}` };
+    if (forbidden.length > 0)
+      return {
+        ok: false,
+        reason: `model patch rejected (forbidden paths): ${forbidden.map((v) => `${v.path} ${v.reason}`).join('; ')}`,
+      };
     try {
-      const applied = await remediation.applyPatch({ incidentId: id, repo: input.repository, code: d.code, summary: view.evaluation!.summary, issue, patch: patch.value, round, policy: settings.paths });
+      const applied = await remediation.applyPatch({
+        incidentId: id,
+        repo: input.repository,
+        code: d.code,
+        summary: view.evaluation!.summary,
+        issue,
+        patch: patch.value,
+        round,
+        policy: settings.paths,
+      });
       return { ok: true, pr: applied.pr };
     } catch (err) {
       return { ok: false, reason: `applying the patch failed: ${messageOf(err)}` };
     }
   }
 
-  async function remediateByCodeRun(issue: IssueRef, e: Evaluation, round: number, ciFailure: string | undefined): Promise<RoundResult> {
+  async function remediateByCodeRun(
+    issue: IssueRef,
+    e: Evaluation,
+    round: number,
+    ciFailure: string | undefined,
+  ): Promise<RoundResult> {
     const namespace = settings.coderunNamespace ?? input.namespace;
     let run: { name: string };
     try {
-      run = await remediation.createRemediationCodeRun({ incidentId: id, playId: input.playId, namespace, repo: input.repository, service: input.service, issue, evaluation: e, round, ciFailure, policy: settings.paths });
+      run = await remediation.createRemediationCodeRun({
+        incidentId: id,
+        playId: input.playId,
+        namespace,
+        repo: input.repository,
+        service: input.service,
+        issue,
+        evaluation: e,
+        round,
+        ciFailure,
+        policy: settings.paths,
+      });
     } catch (err) {
       return { ok: false, fatal: true, reason: `could not create the remediation CodeRun: ${messageOf(err)}` };
     }
@@ -325,18 +471,27 @@ export async function incident(input: IncidentInput): Promise<IncidentView> {
       const pr = await github.findPullRequest({ repo: input.repository, branch });
       if (pr && (round === 1 || pr.headSha !== lastHeadSha)) return { ok: true, pr };
       const phase = await remediation.codeRunPhase({ namespace, name: run.name });
-      if (phase === 'Failed' || phase === 'Missing') return { ok: false, reason: `CodeRun ${run.name} ended ${phase} without a PR` };
-      if (now() >= deadline) return { ok: false, fatal: true, reason: `no PR from CodeRun ${run.name} within ${settings.syncTimeoutSecs} s` };
+      if (phase === 'Failed' || phase === 'Missing')
+        return { ok: false, reason: `CodeRun ${run.name} ended ${phase} without a PR` };
+      if (now() >= deadline)
+        return {
+          ok: false,
+          fatal: true,
+          reason: `no PR from CodeRun ${run.name} within ${settings.syncTimeoutSecs} s`,
+        };
       await sleep(Math.min(settings.ciPollSecs * 1000, Math.max(1, deadline - now())));
     }
   }
 
-  async function verifyPullRequest(pr: PullRef): Promise<{ ok: true; headSha: string } | { ok: false; reason: string }> {
+  async function verifyPullRequest(
+    pr: PullRef,
+  ): Promise<{ ok: true; headSha: string } | { ok: false; reason: string }> {
     const files = await github.pullRequestFiles({ repo: pr.repo, number: pr.number! });
     if (!files.exists) return { ok: false, reason: `PR #${pr.number} does not exist` };
     if (files.files.length === 0) return { ok: false, reason: `PR #${pr.number} changes no files` };
     // Re-verifying the commit that already failed would only fail again.
-    if (files.headSha === lastHeadSha) return { ok: false, reason: `round produced no new commit on PR #${pr.number} (same change as before)` };
+    if (files.headSha === lastHeadSha)
+      return { ok: false, reason: `round produced no new commit on PR #${pr.number} (same change as before)` };
     lastHeadSha = files.headSha;
     return { ok: true, headSha: files.headSha! };
   }
@@ -378,14 +533,25 @@ export async function incident(input: IncidentInput): Promise<IncidentView> {
 
   async function reject(issue: IssueRef): Promise<IncidentView> {
     step('rejecting', 'remediation rejected by a human');
-    await github.commentOnce({ incidentId: id, issue, kind: 'rejected', body: rejectedComment(id, verdict?.by, verdict?.comment) });
+    await github.commentOnce({
+      incidentId: id,
+      issue,
+      kind: 'rejected',
+      body: rejectedComment(id, verdict?.by, verdict?.comment),
+    });
     await github.closeIssue({ incidentId: id, issue, reason: 'not_planned' });
-    return finish('rejected', `rejected${verdict?.by ? ` by ${verdict.by}` : ''}${verdict?.comment ? `: ${verdict.comment}` : ''}`);
+    return finish(
+      'rejected',
+      `rejected${verdict?.by ? ` by ${verdict.by}` : ''}${verdict?.comment ? `: ${verdict.comment}` : ''}`,
+    );
   }
 
   async function tellDiscord(kind: 'detected' | 'escalated', why: string): Promise<void> {
     try {
-      const r = await notify.notifyDiscord({ key: `${kind}:${id}`, content: discordMessage(kind, d.code, view.issue?.title ?? d.line, why, view.issue?.url) });
+      const r = await notify.notifyDiscord({
+        key: `${kind}:${id}`,
+        content: discordMessage(kind, d.code, view.issue?.title ?? d.line, why, view.issue?.url),
+      });
       if (!r.sent) note(`discord: ${r.reason}`);
     } catch (e) {
       // A notification that cannot be delivered must not stop the healing.
@@ -455,7 +621,13 @@ function messageOf(e: unknown): string {
 }
 
 const prLink = (r: { number?: number; url?: string; title: string; dryRun: boolean } | undefined): string =>
-  !r ? '—' : r.dryRun ? `${r.title} _(dry run: not sent)_` : r.url ? `[#${r.number} ${r.title}](${r.url})` : `#${r.number} ${r.title}`;
+  !r
+    ? '—'
+    : r.dryRun
+      ? `${r.title} _(dry run: not sent)_`
+      : r.url
+        ? `[#${r.number} ${r.title}](${r.url})`
+        : `#${r.number} ${r.title}`;
 
 /** Markdown for the Temporal UI's current details. */
 export function incidentDetails(v: IncidentView): string {

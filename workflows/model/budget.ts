@@ -4,7 +4,13 @@
 import { allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
 import { emptyLedger, heldUsd, reserve, settle, type BudgetLedger } from '../../core/model/budget';
 import { roundUsd } from '../../core/model/prices';
-import { budgetQuery, reserveBudgetUpdate, settleBudgetSignal, type BudgetInput, type BudgetView } from '../../core/contract';
+import {
+  budgetQuery,
+  reserveBudgetUpdate,
+  settleBudgetSignal,
+  type BudgetInput,
+  type BudgetView,
+} from '../../core/contract';
 
 /** The ledger stays open this long after its day ends, for late settlements. */
 const GRACE_MS = 60 * 60 * 1000;
@@ -31,7 +37,11 @@ export async function budget(input: BudgetInput): Promise<BudgetView> {
   });
   setHandler(budgetQuery, view);
 
-  const dayEndMs = Date.UTC(Number(input.day.slice(0, 4)), Number(input.day.slice(4, 6)) - 1, Number(input.day.slice(6, 8)) + 1);
+  const dayEndMs = Date.UTC(
+    Number(input.day.slice(0, 4)),
+    Number(input.day.slice(4, 6)) - 1,
+    Number(input.day.slice(6, 8)) + 1,
+  );
   const closeInMs = Math.max(0, dayEndMs + GRACE_MS - new Date().getTime());
   const rollover = await condition(() => workflowInfo().continueAsNewSuggested, closeInMs);
   await condition(allHandlersFinished);

@@ -18,7 +18,14 @@ import {
 import { WorkflowExecutionAlreadyStartedError, type SearchAttributeUpdatePair } from '@temporalio/common';
 import { occurrencesOf, type Detection, type SessionInput } from '../../core/contract';
 import { DEFAULT_OPEN_INCIDENT_CAP, routeDetection, type IncidentRoutingState } from '../../core/incident/routing';
-import { DEFAULT_EVIDENCE_INTERVAL_MS, dropEvidence, emptyOutbox, msUntilEvidenceDue, queueEvidence, takeDueEvidence } from '../../core/incident/evidence';
+import {
+  DEFAULT_EVIDENCE_INTERVAL_MS,
+  dropEvidence,
+  emptyOutbox,
+  msUntilEvidenceDue,
+  queueEvidence,
+  takeDueEvidence,
+} from '../../core/incident/evidence';
 import {
   applyAgentStarted,
   applyDetections,
@@ -98,7 +105,10 @@ export async function playSession(run: SessionRunInput): Promise<SessionView> {
     const deadline = state.agents[agentName]?.preflightDeadline;
     if (deadline === undefined) return;
     const remaining = Math.max(0, Date.parse(deadline) - Date.parse(nowIso()));
-    const reported = await condition(() => state.agents[agentName]?.reportedTools !== undefined || state.status !== 'active', remaining);
+    const reported = await condition(
+      () => state.agents[agentName]?.reportedTools !== undefined || state.status !== 'active',
+      remaining,
+    );
     if (state.status !== 'active') return;
     if (reported) return; // verdict already applied by the inventory handler; the rest of the window still runs below
     const { inventoryMissing } = closePreflight(state, agentName, nowIso());
@@ -167,7 +177,8 @@ export async function playSession(run: SessionRunInput): Promise<SessionView> {
 
   const published = new Published();
   const shouldContinueAsNew = () =>
-    workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > (settings.maxHistoryEvents ?? DEFAULT_MAX_HISTORY_EVENTS);
+    workflowInfo().continueAsNewSuggested ||
+    workflowInfo().historyLength > (settings.maxHistoryEvents ?? DEFAULT_MAX_HISTORY_EVENTS);
 
   const evidenceIntervalMs = settings.evidenceIntervalMs ?? DEFAULT_EVIDENCE_INTERVAL_MS;
   const nowMs = (): number => new Date().getTime();
@@ -209,10 +220,18 @@ export async function playSession(run: SessionRunInput): Promise<SessionView> {
  * Opens one incident child per new failure (up to the cap), forwards repeats as evidence to the open
  * incident, and counts what is past the cap. Children outlive the session (parent-close ABANDON).
  */
-async function routeToIncidents(detections: Detection[], session: SessionInput, settings: SessionSettings, state: SessionState): Promise<void> {
+async function routeToIncidents(
+  detections: Detection[],
+  session: SessionInput,
+  settings: SessionSettings,
+  state: SessionState,
+): Promise<void> {
   const evidence = new Map<string, Detection[]>();
   for (const detection of detections) {
-    const routing: IncidentRoutingState = { incidents: {}, cap: settings.maxOpenIncidents ?? DEFAULT_OPEN_INCIDENT_CAP };
+    const routing: IncidentRoutingState = {
+      incidents: {},
+      cap: settings.maxOpenIncidents ?? DEFAULT_OPEN_INCIDENT_CAP,
+    };
     for (const i of state.incidents) routing.incidents[i.fingerprint] = { incidentId: i.id, open: i.status === 'open' };
     const decision = routeDetection(session.playId, detection, routing);
     if (decision.action === 'defer') state.incidentsDeferred += 1;
@@ -244,7 +263,15 @@ async function routeToIncidents(detections: Detection[], session: SessionInput, 
     }
     upsertIncident(
       state,
-      { id: decision.incidentId, code: detection.code, severity: detection.severity, fingerprint: detection.fingerprint, occurrences: occurrencesOf(detection), step: 'starting', status: 'open' },
+      {
+        id: decision.incidentId,
+        code: detection.code,
+        severity: detection.severity,
+        fingerprint: detection.fingerprint,
+        occurrences: occurrencesOf(detection),
+        step: 'starting',
+        status: 'open',
+      },
       new Date().toISOString(),
     );
   }
@@ -254,7 +281,9 @@ async function routeToIncidents(detections: Detection[], session: SessionInput, 
 async function signalEvidence(incidentId: string, detections: Detection[]): Promise<void> {
   await getExternalWorkflowHandle(incidentId)
     .signal(evidenceSignal, { detections })
-    .catch((error: Error) => log.warn('evidence not delivered: incident already closed', { incidentId, error: error.message }));
+    .catch((error: Error) =>
+      log.warn('evidence not delivered: incident already closed', { incidentId, error: error.message }),
+    );
 }
 
 /** Keeps search attributes and UI details in step with the view, writing only what changed. */
@@ -272,7 +301,8 @@ class Published {
     };
     put('status', { key: searchAttributes.status, value: view.status }, view.status);
     put('codes', { key: searchAttributes.alertCodes, value: view.alertCodes }, view.alertCodes);
-    if (view.maxSeverity) put('severity', { key: searchAttributes.severity, value: view.maxSeverity }, view.maxSeverity);
+    if (view.maxSeverity)
+      put('severity', { key: searchAttributes.severity, value: view.maxSeverity }, view.maxSeverity);
     put('incidents', { key: searchAttributes.incidentCount, value: view.incidents.length }, view.incidents.length);
     if (updates.length) upsertSearchAttributes(updates);
   }

@@ -55,27 +55,43 @@ export async function playbook(input: PlaybookInput): Promise<PlaybookResult> {
   const outcomes: StepOutcome[] = [];
   const state: RunState = { records: [], sloExceeded: false };
   let current: string | undefined;
-  setHandler(playbookStatusQuery, () => ({ playbook: input.playbook, current, steps: outcomes, sloExceeded: state.sloExceeded }));
+  setHandler(playbookStatusQuery, () => ({
+    playbook: input.playbook,
+    current,
+    steps: outcomes,
+    sloExceeded: state.sloExceeded,
+  }));
 
   // 1. Load and check: a bad playbook or missing parameter fails before any step runs.
   let book: Playbook;
   let values: Record<string, unknown>;
   try {
-    book = scalePlaybook(await loader.loadPlaybook({ name: input.playbook, ...(input.source ? { source: input.source } : {}) }), input.durationScale ?? 1);
+    book = scalePlaybook(
+      await loader.loadPlaybook({ name: input.playbook, ...(input.source ? { source: input.source } : {}) }),
+      input.durationScale ?? 1,
+    );
     values = resolveParameters(book, input.params);
   } catch (error) {
     const reason = describeError(error);
-    await escalateSafely({ key: `${run}/escalation`, title: `Healer playbook ${input.playbook} could not start`, body: reason, target: input.playbook, playbookRun: run });
+    await escalateSafely({
+      key: `${run}/escalation`,
+      title: `Healer playbook ${input.playbook} could not start`,
+      body: reason,
+      target: input.playbook,
+      playbookRun: run,
+    });
     throw ApplicationFailure.nonRetryable(reason, 'PlaybookLoadError');
   }
 
   // 2. The SLO clock: when it runs out, the running step is cancelled and only `always` steps remain.
   const sloScope = new CancellationScope();
   let sloFired = false;
-  const sloTimer = sloScope.run(() => sleep(book.sloMs)).then(
-    () => void (sloFired = true),
-    () => undefined,
-  );
+  const sloTimer = sloScope
+    .run(() => sleep(book.sloMs))
+    .then(
+      () => void (sloFired = true),
+      () => undefined,
+    );
 
   // 3. The steps, in the order the plan gives.
   for (;;) {
@@ -86,7 +102,10 @@ export async function playbook(input: PlaybookInput): Promise<PlaybookResult> {
     // `always` steps are not cut short by the SLO: revocation must finish.
     const results = step.always ? await runStep(step) : await raceSlo(() => runStep(step));
     outcomes.push(...results);
-    state.records.push({ stepId: step.id, status: results.every((r) => r.status === 'succeeded') ? 'succeeded' : 'failed' });
+    state.records.push({
+      stepId: step.id,
+      status: results.every((r) => r.status === 'succeeded') ? 'succeeded' : 'failed',
+    });
   }
   current = undefined;
   sloScope.cancel();
@@ -105,10 +124,20 @@ export async function playbook(input: PlaybookInput): Promise<PlaybookResult> {
     const body = [
       `Playbook \`${book.name}\` (${run}) ended **${outcome}** after ${finishedAt.getTime() - startedAt.getTime()} ms (SLO ${book.sloMs} ms).`,
       `Parameters: ${JSON.stringify(input.params)}`,
-      ...failed.map((o) => `- step \`${o.stepId}\`${o.item ? ` [${o.item}]` : ''} failed: ${o.error ?? 'unknown error'}`),
-      ...(state.sloExceeded ? ['- the SLO ran out; remaining steps were skipped and the always-run steps were executed'] : []),
+      ...failed.map(
+        (o) => `- step \`${o.stepId}\`${o.item ? ` [${o.item}]` : ''} failed: ${o.error ?? 'unknown error'}`,
+      ),
+      ...(state.sloExceeded
+        ? ['- the SLO ran out; remaining steps were skipped and the always-run steps were executed']
+        : []),
     ].join('\n');
-    await escalateSafely({ key: `${run}/escalation`, title: `Healer recovery ${book.name} ${outcome}`, body, target: targetOf(input.params, book.name), playbookRun: run });
+    await escalateSafely({
+      key: `${run}/escalation`,
+      title: `Healer recovery ${book.name} ${outcome}`,
+      body,
+      target: targetOf(input.params, book.name),
+      playbookRun: run,
+    });
   }
   return {
     playbook: book.name,
@@ -146,10 +175,24 @@ export async function playbook(input: PlaybookInput): Promise<PlaybookResult> {
         let outcome: StepOutcome;
         try {
           const result = await activityFor(step)({ params, context });
-          outcome = { stepId: step.id, ...(item !== undefined ? { item } : {}), status: 'succeeded', startedAt: began, finishedAt: new Date().toISOString(), result };
+          outcome = {
+            stepId: step.id,
+            ...(item !== undefined ? { item } : {}),
+            status: 'succeeded',
+            startedAt: began,
+            finishedAt: new Date().toISOString(),
+            result,
+          };
         } catch (error) {
           const error_ = isCancellation(error) ? 'cancelled: the playbook SLO ran out' : describeError(error);
-          outcome = { stepId: step.id, ...(item !== undefined ? { item } : {}), status: 'failed', startedAt: began, finishedAt: new Date().toISOString(), error: error_ };
+          outcome = {
+            stepId: step.id,
+            ...(item !== undefined ? { item } : {}),
+            status: 'failed',
+            startedAt: began,
+            finishedAt: new Date().toISOString(),
+            error: error_,
+          };
           log.warn('playbook step failed', { run, step: step.id, item, error: error_ });
         }
         await auditStep(step, outcome, item, params);
@@ -172,7 +215,12 @@ export async function playbook(input: PlaybookInput): Promise<PlaybookResult> {
   }
 
   /** One audit entry per step (per item), keyed so a retried append is written once. */
-  async function auditStep(step: PlaybookStep, outcome: StepOutcome, item: string | undefined, params: Record<string, unknown>): Promise<void> {
+  async function auditStep(
+    step: PlaybookStep,
+    outcome: StepOutcome,
+    item: string | undefined,
+    params: Record<string, unknown>,
+  ): Promise<void> {
     if (step.action === 'audit') return; // the audit step writes its own summary entry
     await CancellationScope.nonCancellable(async () => {
       try {
@@ -205,7 +253,8 @@ async function escalateSafely(request: Parameters<WatchdogWorkerActivities['esca
 }
 
 function targetOf(params: Record<string, unknown>, fallback: string): string {
-  for (const key of ['component', 'failed_component', 'deployment']) if (typeof params[key] === 'string') return params[key] as string;
+  for (const key of ['component', 'failed_component', 'deployment'])
+    if (typeof params[key] === 'string') return params[key] as string;
   if (Array.isArray(params.components)) return params.components.join(',');
   return fallback;
 }

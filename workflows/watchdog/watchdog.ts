@@ -90,7 +90,8 @@ export async function watchdog(input: WatchdogInput): Promise<void> {
   const carried = input.carried;
   const startedAt = carried?.startedAt ?? new Date().toISOString();
   const components = new Map<string, TrackedComponent>((carried?.components ?? []).map((c) => [c.name, c]));
-  for (const name of input.components ?? []) if (!components.has(name)) components.set(name, expectComponent(name, nowMs()));
+  for (const name of input.components ?? [])
+    if (!components.has(name)) components.set(name, expectComponent(name, nowMs()));
   const history: PlaybookRunView[] = carried?.history ?? [];
   const escalations: WatchdogView['escalations'] = carried?.escalations ?? [];
   let emergencyRuns: number[] = carried?.emergencyRuns ?? [];
@@ -107,7 +108,12 @@ export async function watchdog(input: WatchdogInput): Promise<void> {
     components.set(hb.component, next);
     // Wake the loop when health may have changed, or while anything is unhealthy (this beat may come from
     // the recovering side it waits for); a routine beat while all is well does not.
-    if (!previous || previous.instanceId !== next.instanceId || [...components.values()].some((c) => !isHealthy(c, now, settings))) dirty = true;
+    if (
+      !previous ||
+      previous.instanceId !== next.instanceId ||
+      [...components.values()].some((c) => !isHealthy(c, now, settings))
+    )
+      dirty = true;
   });
   setHandler(emergencyModeSignal, (signal) => {
     emergencyMode = signal.enabled;
@@ -118,7 +124,14 @@ export async function watchdog(input: WatchdogInput): Promise<void> {
   for (;;) {
     const now = nowMs();
     dirty = false;
-    for (const decision of decide({ components: [...components.values()], nowMs: now, policy: settings, emergencyRunning: [...running.values()].some((r) => r.kind === 'emergency'), busy: busyComponents(), emergencyRuns })) {
+    for (const decision of decide({
+      components: [...components.values()],
+      nowMs: now,
+      policy: settings,
+      emergencyRunning: [...running.values()].some((r) => r.kind === 'emergency'),
+      busy: busyComponents(),
+      emergencyRuns,
+    })) {
       await act(decision, now);
     }
     const wake = nextWakeMs([...components.values()], now, settings, emergencyRuns);
@@ -131,7 +144,10 @@ export async function watchdog(input: WatchdogInput): Promise<void> {
   await condition(allHandlersFinished);
   const state: WatchdogCarriedState = {
     startedAt,
-    components: [...components.values()].map((c) => ({ ...c, restarts: restartsInWindow(c.restarts, nowMs(), settings) })),
+    components: [...components.values()].map((c) => ({
+      ...c,
+      restarts: restartsInWindow(c.restarts, nowMs(), settings),
+    })),
     history,
     escalations: escalations.slice(-HISTORY_KEPT),
     emergencyRuns: restartsInWindow(emergencyRuns, nowMs(), settings),
@@ -172,14 +188,29 @@ export async function watchdog(input: WatchdogInput): Promise<void> {
       decision.kind === 'emergency'
         ? { components: names }
         : { failed_component: decision.component, healthy_component: decision.healthy, components: all };
-    const record: Running = { kind, workflowId, playbook: name, components: names, startedAt: new Date(now).toISOString() };
+    const record: Running = {
+      kind,
+      workflowId,
+      playbook: name,
+      components: names,
+      startedAt: new Date(now).toISOString(),
+    };
     running.set(workflowId, record);
     log.info('starting recovery playbook', { workflowId, playbook: name, components: names });
     let handle: ChildWorkflowHandle<typeof playbook>;
     try {
       handle = await startChild(playbook, {
         workflowId,
-        args: [{ playbook: name, params, namespace: input.namespace, triggeredAt, durationScale: settings.playbookDurationScale, watchdogWorkflowId: info.workflowId }],
+        args: [
+          {
+            playbook: name,
+            params,
+            namespace: input.namespace,
+            triggeredAt,
+            durationScale: settings.playbookDurationScale,
+            watchdogWorkflowId: info.workflowId,
+          },
+        ],
         // A recovery is never left half-done (revocation must run), even if the watchdog is terminated.
         parentClosePolicy: ParentClosePolicy.ABANDON,
         staticSummary: `Healer recovery: ${name} for ${names.join(', ')} (namespace ${input.namespace})`,
@@ -195,11 +226,29 @@ export async function watchdog(input: WatchdogInput): Promise<void> {
     );
   }
 
-  function finished(record: Running, outcome: PlaybookResult['outcome'], result?: PlaybookResult, error?: unknown): void {
+  function finished(
+    record: Running,
+    outcome: PlaybookResult['outcome'],
+    result?: PlaybookResult,
+    error?: unknown,
+  ): void {
     running.delete(record.workflowId);
-    for (const name of record.components) update(name, (c) => ({ ...c, restartingSinceMs: undefined, instanceAtRestart: undefined, cursorAtRestart: undefined }));
+    for (const name of record.components)
+      update(name, (c) => ({
+        ...c,
+        restartingSinceMs: undefined,
+        instanceAtRestart: undefined,
+        cursorAtRestart: undefined,
+      }));
     if (record.kind === 'emergency') emergencyMode = false;
-    history.unshift({ workflowId: record.workflowId, playbook: record.playbook, components: record.components, startedAt: record.startedAt, outcome, finishedAt: result?.finishedAt ?? new Date().toISOString() });
+    history.unshift({
+      workflowId: record.workflowId,
+      playbook: record.playbook,
+      components: record.components,
+      startedAt: record.startedAt,
+      outcome,
+      finishedAt: result?.finishedAt ?? new Date().toISOString(),
+    });
     history.splice(HISTORY_KEPT);
     if (error) log.warn('recovery playbook failed', { workflowId: record.workflowId, error: String(error) });
     dirty = true;
@@ -208,7 +257,10 @@ export async function watchdog(input: WatchdogInput): Promise<void> {
   function escalate(names: string[], reason: string): void {
     const at = new Date().toISOString();
     escalations.push({ at, component: names.join(','), reason });
-    const restarts = names.map((n) => `${n}: ${restartsInWindow(components.get(n)?.restarts ?? [], nowMs(), settings).length} restarts in window`);
+    const restarts = names.map(
+      (n) =>
+        `${n}: ${restartsInWindow(components.get(n)?.restarts ?? [], nowMs(), settings).length} restarts in window`,
+    );
     const promise = notify
       .escalate({
         key: `${info.workflowId}/give-up/${names.join('+')}/${at}`,

@@ -45,7 +45,12 @@ export function hashEntry(entry: Omit<AuditEntry, 'hash'>, sha256: Sha256Hex): s
 }
 
 /** Build the next entry of a chain whose last entry is `previous` (undefined for an empty log). */
-export function chainEntry(input: AuditInput, previous: AuditEntry | undefined, recordedAt: string, sha256: Sha256Hex): AuditEntry {
+export function chainEntry(
+  input: AuditInput,
+  previous: AuditEntry | undefined,
+  recordedAt: string,
+  sha256: Sha256Hex,
+): AuditEntry {
   const unhashed: Omit<AuditEntry, 'hash'> = {
     seq: previous ? previous.seq + 1 : 1,
     recordedAt,
@@ -78,7 +83,13 @@ export function verifyChain(lines: string[], sha256: Sha256Hex): ChainVerdict {
     }
     const expectedSeq = previous ? previous.seq + 1 : 1;
     if (entry.seq !== expectedSeq) {
-      return { ok: false, entries: count, line, seq: entry.seq, reason: `sequence ${String(entry.seq)} where ${expectedSeq} was expected (an entry was removed or reordered)` };
+      return {
+        ok: false,
+        entries: count,
+        line,
+        seq: entry.seq,
+        reason: `sequence ${String(entry.seq)} where ${expectedSeq} was expected (an entry was removed or reordered)`,
+      };
     }
     const expectedPrev = previous ? previous.hash : GENESIS_HASH;
     if (entry.prevHash !== expectedPrev) {
@@ -86,7 +97,13 @@ export function verifyChain(lines: string[], sha256: Sha256Hex): ChainVerdict {
     }
     const { hash, ...unhashed } = entry;
     if (hashEntry(unhashed, sha256) !== hash) {
-      return { ok: false, entries: count, line, seq: entry.seq, reason: 'content does not match its hash (the entry was edited)' };
+      return {
+        ok: false,
+        entries: count,
+        line,
+        seq: entry.seq,
+        reason: 'content does not match its hash (the entry was edited)',
+      };
     }
     previous = entry;
     count += 1;

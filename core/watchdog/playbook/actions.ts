@@ -49,7 +49,7 @@ export const PLAYBOOK_ACTIONS: Record<string, ActionSpec> = {
   },
   set_emergency_mode: {
     activity: 'setEmergencyMode',
-    description: "Enter or leave emergency mode on the watchdog (mutual restarts pause while it is on).",
+    description: 'Enter or leave emergency mode on the watchdog (mutual restarts pause while it is on).',
     params: { enabled: req('boolean'), reason: opt('string') },
   },
   audit: {

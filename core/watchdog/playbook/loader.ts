@@ -39,17 +39,25 @@ export function loadPlaybook(text: string, file: string): Playbook {
   };
 
   for (const error of doc.errors) {
-    problems.push({ file, line: error.linePos?.[0].line ?? lineAt(error.pos[0]), message: `YAML: ${error.message.split('\n')[0]}` });
+    problems.push({
+      file,
+      line: error.linePos?.[0].line ?? lineAt(error.pos[0]),
+      message: `YAML: ${error.message.split('\n')[0]}`,
+    });
   }
   if (problems.length > 0) throw new PlaybookLoadError(problems);
 
   const root: unknown = doc.toJS();
-  if (!isRecord(root)) throw new PlaybookLoadError([{ file, line: 1, message: 'a playbook must be a mapping with name, slo, parameters and steps' }]);
+  if (!isRecord(root))
+    throw new PlaybookLoadError([
+      { file, line: 1, message: 'a playbook must be a mapping with name, slo, parameters and steps' },
+    ]);
   unknownKeys(root, TOP_KEYS, [], report);
 
   const name = root.name;
   if (typeof name !== 'string' || name.trim() === '') report(['name'], 'name is required (a string)');
-  if (root.description !== undefined && typeof root.description !== 'string') report(['description'], 'description must be a string');
+  if (root.description !== undefined && typeof root.description !== 'string')
+    report(['description'], 'description must be a string');
   const sloMs = parseDuration(root.slo);
   if (sloMs === undefined || sloMs <= 0) report(['slo'], 'slo is required: a duration such as "60s"');
 
@@ -92,8 +100,10 @@ function readParameters(raw: unknown, report: Report): PlaybookParameter[] {
       report([...path, 'type'], `parameter "${name}": type must be one of ${PARAM_TYPES.join(', ')}`);
       continue;
     }
-    if (spec.required !== undefined && typeof spec.required !== 'boolean') report([...path, 'required'], 'required must be true or false');
-    if (spec.default !== undefined && !matchesType(spec.default, type)) report([...path, 'default'], `default of "${name}" must be ${type}`);
+    if (spec.required !== undefined && typeof spec.required !== 'boolean')
+      report([...path, 'required'], 'required must be true or false');
+    if (spec.default !== undefined && !matchesType(spec.default, type))
+      report([...path, 'default'], `default of "${name}" must be ${type}`);
     parameters.push({
       name,
       type,
@@ -105,7 +115,12 @@ function readParameters(raw: unknown, report: Report): PlaybookParameter[] {
   return parameters;
 }
 
-function readSteps(raw: unknown, parameters: PlaybookParameter[], report: Report, lineOf: (path: Path) => number): PlaybookStep[] {
+function readSteps(
+  raw: unknown,
+  parameters: PlaybookParameter[],
+  report: Report,
+  lineOf: (path: Path) => number,
+): PlaybookStep[] {
   if (!Array.isArray(raw) || raw.length === 0) {
     report(['steps'], 'steps is required: a non-empty list');
     return [];
@@ -120,7 +135,8 @@ function readSteps(raw: unknown, parameters: PlaybookParameter[], report: Report
     }
     unknownKeys(spec, STEP_KEYS, path, report);
     const id = spec.id;
-    if (typeof id !== 'string' || !STEP_ID.test(id)) report([...path, 'id'], `step ${index + 1}: id is required (lower_snake_case)`);
+    if (typeof id !== 'string' || !STEP_ID.test(id))
+      report([...path, 'id'], `step ${index + 1}: id is required (lower_snake_case)`);
     else if (seen.has(id)) report([...path, 'id'], `duplicate step id "${id}"`);
     else seen.add(id);
     const label = typeof id === 'string' ? `step ${id}` : `step ${index + 1}`;
@@ -135,18 +151,24 @@ function readSteps(raw: unknown, parameters: PlaybookParameter[], report: Report
     if (spec.for_each !== undefined) {
       const listParam = parameters.find((p) => p.name === spec.for_each);
       if (!listParam || listParam.type !== 'string[]') {
-        report([...path, 'for_each'], `${label}: for_each must name a string[] parameter, got "${String(spec.for_each)}"`);
+        report(
+          [...path, 'for_each'],
+          `${label}: for_each must name a string[] parameter, got "${String(spec.for_each)}"`,
+        );
       } else forEach = listParam.name;
     }
 
     const params = spec.params === undefined ? {} : spec.params;
     if (!isRecord(params)) report([...path, 'params'], `${label}: params must be a mapping`);
-    else if (action) checkParams(params, action.params, parameters, forEach !== undefined, [...path, 'params'], label, report);
+    else if (action)
+      checkParams(params, action.params, parameters, forEach !== undefined, [...path, 'params'], label, report);
 
     const timeoutMs = spec.timeout === undefined ? DEFAULT_TIMEOUT_MS : parseDuration(spec.timeout);
-    if (timeoutMs === undefined || timeoutMs <= 0) report([...path, 'timeout'], `${label}: timeout must be a duration such as "10s"`);
+    if (timeoutMs === undefined || timeoutMs <= 0)
+      report([...path, 'timeout'], `${label}: timeout must be a duration such as "10s"`);
     const retry = readRetry(spec.retry, [...path, 'retry'], label, report);
-    if (spec.always !== undefined && typeof spec.always !== 'boolean') report([...path, 'always'], `${label}: always must be true or false`);
+    if (spec.always !== undefined && typeof spec.always !== 'boolean')
+      report([...path, 'always'], `${label}: always must be true or false`);
 
     steps.push({
       id: String(id),
@@ -175,8 +197,12 @@ function readRetry(raw: unknown, path: Path, label: string, report: Report): Ret
     report([...path, 'attempts'], `${label}: retry.attempts must be a whole number ≥ 1`);
   }
   const intervalMs = raw.interval === undefined ? 1000 : parseDuration(raw.interval);
-  if (intervalMs === undefined) report([...path, 'interval'], `${label}: retry.interval must be a duration such as "10s"`);
-  return { attempts: typeof attempts === 'number' && attempts >= 1 ? Math.floor(attempts) : 1, intervalMs: intervalMs ?? 1000 };
+  if (intervalMs === undefined)
+    report([...path, 'interval'], `${label}: retry.interval must be a duration such as "10s"`);
+  return {
+    attempts: typeof attempts === 'number' && attempts >= 1 ? Math.floor(attempts) : 1,
+    intervalMs: intervalMs ?? 1000,
+  };
 }
 
 function checkParams(
@@ -189,12 +215,17 @@ function checkParams(
   report: Report,
 ): void {
   for (const [name, spec] of Object.entries(specs)) {
-    if (spec.required && params[name] === undefined) report(path.slice(0, -1), `${label}: missing parameter "${name}" for this action`);
+    if (spec.required && params[name] === undefined)
+      report(path.slice(0, -1), `${label}: missing parameter "${name}" for this action`);
   }
   for (const [name, value] of Object.entries(params)) {
     const spec = specs[name];
     if (!spec) {
-      report([...path, name], `${label}: unknown parameter "${name}" (expected: ${Object.keys(specs).join(', ')})`, true);
+      report(
+        [...path, name],
+        `${label}: unknown parameter "${name}" (expected: ${Object.keys(specs).join(', ')})`,
+        true,
+      );
       continue;
     }
     const problem = checkValue(value, spec.type, parameters, hasItem);
@@ -203,7 +234,12 @@ function checkParams(
 }
 
 /** A problem with one step parameter value (templates and literal types), or undefined. */
-function checkValue(value: unknown, type: ParamType, parameters: PlaybookParameter[], hasItem: boolean): string | undefined {
+function checkValue(
+  value: unknown,
+  type: ParamType,
+  parameters: PlaybookParameter[],
+  hasItem: boolean,
+): string | undefined {
   const strings = collectStrings(value);
   for (const text of strings) {
     const { names, problems } = templateReferences(text);
@@ -219,7 +255,8 @@ function checkValue(value: unknown, type: ParamType, parameters: PlaybookParamet
   }
   const whole = typeof value === 'string' ? /^\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}$/.exec(value) : null;
   if (whole) {
-    const refType: ParamType = whole[1] === ITEM_VARIABLE ? 'string' : parameters.find((p) => p.name === whole[1])!.type;
+    const refType: ParamType =
+      whole[1] === ITEM_VARIABLE ? 'string' : parameters.find((p) => p.name === whole[1])!.type;
     return refType === type ? undefined : `{{ ${whole[1]} }} is ${refType}, the action expects ${type}`;
   }
   if (typeof value === 'string' && strings.length > 0 && value.includes('{{')) {

@@ -86,7 +86,8 @@ export function resolveParameters(playbook: Playbook, supplied: Record<string, u
 export function stepItems(step: PlaybookStep, values: Record<string, unknown>): Array<string | undefined> {
   if (!step.forEach) return [undefined];
   const list = values[step.forEach];
-  if (!Array.isArray(list)) throw new TemplateError(`step ${step.id}: for_each parameter "${step.forEach}" is not a list`);
+  if (!Array.isArray(list))
+    throw new TemplateError(`step ${step.id}: for_each parameter "${step.forEach}" is not a list`);
   return list.map(String);
 }
 

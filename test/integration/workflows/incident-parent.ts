@@ -10,7 +10,11 @@ export { incident } from '../../../workflows/incident/incident';
 export const updatesQuery = defineQuery<IncidentSummary[]>('updates');
 
 /** Starts the incident child and returns as soon as it is running (the child outlives it: ABANDON). */
-export async function parentOfIncident(input: IncidentInput, waitForFinal: boolean, taskQueue: string): Promise<IncidentSummary[]> {
+export async function parentOfIncident(
+  input: IncidentInput,
+  waitForFinal: boolean,
+  taskQueue: string,
+): Promise<IncidentSummary[]> {
   const updates: IncidentSummary[] = [];
   setHandler(incidentUpdateSignal, (s) => void updates.push(s));
   setHandler(updatesQuery, () => updates);

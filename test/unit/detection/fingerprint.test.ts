@@ -37,12 +37,15 @@ describe('fingerprint', () => {
   it('gives 10,000 repeats of one failure a single fingerprint', () => {
     const fps = new Set<string>();
     for (let i = 0; i < 10_000; i++) {
-      const d = matchLine(`2026-11-22T04:${String(i % 60).padStart(2, '0')}:00Z ERROR attempt ${i}: Error: connect ECONNREFUSED 127.0.0.1:${5000 + (i % 7)}`, {
-        source: 'test',
-        observedAt: 'x',
-        agent: 'rex',
-        taskId: '1',
-      });
+      const d = matchLine(
+        `2026-11-22T04:${String(i % 60).padStart(2, '0')}:00Z ERROR attempt ${i}: Error: connect ECONNREFUSED 127.0.0.1:${5000 + (i % 7)}`,
+        {
+          source: 'test',
+          observedAt: 'x',
+          agent: 'rex',
+          taskId: '1',
+        },
+      );
       fps.add(d!.fingerprint);
     }
     expect(fps.size).toBe(1);

@@ -4,8 +4,14 @@ describe('parseToolInventory', () => {
   it.each([
     ['INFO tool inventory: [github_create_pr, brave_search]', { tools: ['brave_search', 'github_create_pr'] }],
     ['tool inventory for Rex: read_file, write_file, read_file', { agent: 'rex', tools: ['read_file', 'write_file'] }],
-    ['INFO tool inventory reported by rex: github_create_pull_request, brave_search, rustdocs_query', { agent: 'rex', tools: ['brave_search', 'github_create_pull_request', 'rustdocs_query'] }],
-    ['2026-11-22T04:00:00Z {"event":"tool_inventory","agent":"blaze","tools":["shadcn_list","memory_add"]}', { agent: 'blaze', tools: ['memory_add', 'shadcn_list'] }],
+    [
+      'INFO tool inventory reported by rex: github_create_pull_request, brave_search, rustdocs_query',
+      { agent: 'rex', tools: ['brave_search', 'github_create_pull_request', 'rustdocs_query'] },
+    ],
+    [
+      '2026-11-22T04:00:00Z {"event":"tool_inventory","agent":"blaze","tools":["shadcn_list","memory_add"]}',
+      { agent: 'blaze', tools: ['memory_add', 'shadcn_list'] },
+    ],
     ['tool inventory: []', { tools: [] }],
   ])('%s', (line, expected) => {
     expect(parseToolInventory(line)).toEqual(expected);

@@ -8,7 +8,9 @@ const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
 function hitLines(a: LiteralAutomaton, text: string): { hits: [number, string][]; lines: number } {
   const b = bytes(text);
   const hits: [number, string][] = [];
-  const lines = a.forEachLineWithLiteral(b, (start, end, index) => hits.push([index, new TextDecoder().decode(b.subarray(start, end))]));
+  const lines = a.forEachLineWithLiteral(b, (start, end, index) =>
+    hits.push([index, new TextDecoder().decode(b.subarray(start, end))]),
+  );
   return { hits, lines };
 }
 
@@ -69,7 +71,17 @@ describe('literal automaton', () => {
     const literals = [...new Set(allPatterns().flatMap((p) => p.literals.map((l) => l.toLowerCase())))];
     const a = new LiteralAutomaton(literals);
     // Fragments of literals and filler, so lines hold near misses as well as hits.
-    const pieces = [...literals.map((l) => l.slice(0, Math.ceil(l.length / 2))), ...literals.map((l) => l.slice(1)), ...literals, ' ', 'ok ', 'INFO ', '=', '4', '0'];
+    const pieces = [
+      ...literals.map((l) => l.slice(0, Math.ceil(l.length / 2))),
+      ...literals.map((l) => l.slice(1)),
+      ...literals,
+      ' ',
+      'ok ',
+      'INFO ',
+      '=',
+      '4',
+      '0',
+    ];
     let seed = 7;
     const next = (n: number): number => {
       seed = (seed * 1103515245 + 12345) % 2147483648;

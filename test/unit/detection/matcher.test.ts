@@ -1,6 +1,22 @@
-import { getMatcher, matchLine, matchLines, Matcher, CATALOG, SUPPRESSIONS, allPatterns, MAX_DETECTION_LINE, codeInfo } from '../../../core/detection';
+import {
+  getMatcher,
+  matchLine,
+  matchLines,
+  Matcher,
+  CATALOG,
+  SUPPRESSIONS,
+  allPatterns,
+  MAX_DETECTION_LINE,
+  codeInfo,
+} from '../../../core/detection';
 
-const ctx = { source: 'test' as const, observedAt: '2026-11-22T04:00:00.000Z', agent: 'rex', taskId: '12', pod: 'rex-abc' };
+const ctx = {
+  source: 'test' as const,
+  observedAt: '2026-11-22T04:00:00.000Z',
+  agent: 'rex',
+  taskId: '12',
+  pod: 'rex-abc',
+};
 
 describe('matcher', () => {
   it('returns a full detection for a matching line', () => {
@@ -41,7 +57,10 @@ describe('matcher', () => {
   });
 
   it('redacts secrets in the detection line and truncates long lines', () => {
-    const d = matchLine('fatal: Authentication failed for https://rex:ghp_abcdefghijklmnopqrstuvwxyz0123456789@github.com/5dlabs/cto.git', ctx);
+    const d = matchLine(
+      'fatal: Authentication failed for https://rex:ghp_abcdefghijklmnopqrstuvwxyz0123456789@github.com/5dlabs/cto.git',
+      ctx,
+    );
     expect(d?.code).toBe('R5');
     expect(d?.line).not.toContain('ghp_');
     expect(d?.line).toContain('[REDACTED');
@@ -50,16 +69,29 @@ describe('matcher', () => {
   });
 
   it('numbers lines in matchLines and scanText identically', () => {
-    const lines = ['ok', 'Error: connect ECONNREFUSED 127.0.0.1:5432', 'fine', 'INFO 0 errors', 'fatal error: concurrent map writes'];
+    const lines = [
+      'ok',
+      'Error: connect ECONNREFUSED 127.0.0.1:5432',
+      'fine',
+      'INFO 0 errors',
+      'fatal error: concurrent map writes',
+    ];
     const a = matchLines(lines, ctx).map((d) => [d.lineNumber, d.code]);
-    const b = getMatcher().scanText(lines.join('\r\n'), ctx).map((d) => [d.lineNumber, d.code]);
-    expect(a).toEqual([[2, 'R2'], [5, 'R1']]);
+    const b = getMatcher()
+      .scanText(lines.join('\r\n'), ctx)
+      .map((d) => [d.lineNumber, d.code]);
+    expect(a).toEqual([
+      [2, 'R2'],
+      [5, 'R1'],
+    ]);
     expect(b).toEqual(a);
   });
 
   it('scanText reports suppressed matches to the observer but not as detections', () => {
     const seen: string[] = [];
-    const out = getMatcher().scanText('INFO retry on "connection refused"\npanic: boom\n', ctx, (m, _line, n) => seen.push(`${n}:${m.entry.code}:${m.suppressedBy ?? ''}`));
+    const out = getMatcher().scanText('INFO retry on "connection refused"\npanic: boom\n', ctx, (m, _line, n) =>
+      seen.push(`${n}:${m.entry.code}:${m.suppressedBy ?? ''}`),
+    );
     expect(seen).toEqual(['1:R2:low-level-log', '2:R1:']);
     expect(out.map((d) => d.code)).toEqual(['R1']);
   });
@@ -72,12 +104,33 @@ describe('matcher', () => {
       expect(p.literals.length).toBeGreaterThan(0);
     }
     expect(SUPPRESSIONS.map((s) => s.id)).toContain('low-level-log');
-    expect(CATALOG.map((e) => e.code)).toEqual(['A10', 'A11', 'A12', 'R1', 'R5', 'R4', 'R3', 'L1', 'L2', 'L3', 'L4', 'R2']);
+    expect(CATALOG.map((e) => e.code)).toEqual([
+      'A10',
+      'A11',
+      'A12',
+      'R1',
+      'R5',
+      'R4',
+      'R3',
+      'L1',
+      'L2',
+      'L3',
+      'L4',
+      'R2',
+    ]);
   });
 
   it('prefilter literals are sound: a pattern never matches a line lacking all its literals', () => {
     // Every positive in the catalog tests must contain one literal of the pattern that matched it.
-    const samples = ['panic: x', 'EACCES', 'read-only file system', 'Bad credentials', 'retries exhausted', 'i/o timeout', 'mcp failed to start'];
+    const samples = [
+      'panic: x',
+      'EACCES',
+      'read-only file system',
+      'Bad credentials',
+      'retries exhausted',
+      'i/o timeout',
+      'mcp failed to start',
+    ];
     for (const s of samples) {
       const m = getMatcher().classify(s);
       expect(m).toBeDefined();
@@ -86,7 +139,10 @@ describe('matcher', () => {
   });
 
   it('accepts a custom catalog', () => {
-    const custom = new Matcher([{ ...CATALOG[0], code: 'X1', patterns: [{ id: 'x1', regex: 'boom\\d', literals: ['boom'] }] }], []);
+    const custom = new Matcher(
+      [{ ...CATALOG[0], code: 'X1', patterns: [{ id: 'x1', regex: 'boom\\d', literals: ['boom'] }] }],
+      [],
+    );
     expect(custom.matchLine('BOOM7', ctx)?.code).toBe('X1');
     expect(custom.matchLine('boom', ctx)).toBeUndefined();
   });
@@ -112,7 +168,9 @@ describe('byte scan', () => {
       return m ? [`${i + 1}:${m.entry.code}:${m.suppressedBy ?? ''}`] : [];
     });
     const scanned: string[] = [];
-    const result = getMatcher().scanBytes(new TextEncoder().encode(lines.join('\n')), ctx, (m, _line, n) => scanned.push(`${n}:${m.entry.code}:${m.suppressedBy ?? ''}`));
+    const result = getMatcher().scanBytes(new TextEncoder().encode(lines.join('\n')), ctx, (m, _line, n) =>
+      scanned.push(`${n}:${m.entry.code}:${m.suppressedBy ?? ''}`),
+    );
     expect(perLine.length).toBeGreaterThan(150);
     expect(scanned).toEqual(perLine);
     expect(result.lines).toBe(lines.length);

@@ -4,16 +4,32 @@ describe('redact', () => {
   const cases: Array<[string, string, string]> = [
     ['GitHub classic token', 'token ghp_1234567890abcdefghijABCDEFGHIJ123456 used', 'ghp_1234567890'],
     ['GitHub OAuth token', 'gho_1234567890abcdefghijABCDEFGHIJ123456', 'gho_1234'],
-    ['GitHub fine-grained PAT', 'github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUV', 'github_pat_11'],
+    [
+      'GitHub fine-grained PAT',
+      'github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUV',
+      'github_pat_11',
+    ],
     ['bearer', 'Authorization: Bearer abc.def-ghi_jkl~mno+pqr/stu=', 'abc.def'],
     ['bearer lower', 'sending bearer sk9d8f7g6h5j4k3l2 to api', 'sk9d8f7g6h5j4k3l2'],
     ['AWS access key', 'aws_access_key_id AKIAIOSFODNN7EXAMPLE', 'AKIAIOSFODNN7EXAMPLE'],
     ['AWS secret', 'aws_secret_access_key=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', 'wJalrXUtnFEMI'],
     ['Google key', 'GEMINI key AIzaSyA1234567890abcdefghijklmnopqrstuv', 'AIzaSyA1234567890'],
     ['Slack token', 'xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx', 'xoxb-1234'],
-    ['JWT', 'id_token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U', 'eyJhbGci'],
-    ['private key', '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA\n-----END RSA PRIVATE KEY-----', 'MIIEowIBAAKCAQEA'],
-    ['private key one line', 'key: -----BEGIN OPENSSH PRIVATE KEY----- b3BlbnNzaC1rZXktdjEAAAAA', 'b3BlbnNzaC1rZXktdjEAAAAA'],
+    [
+      'JWT',
+      'id_token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U',
+      'eyJhbGci',
+    ],
+    [
+      'private key',
+      '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA\n-----END RSA PRIVATE KEY-----',
+      'MIIEowIBAAKCAQEA',
+    ],
+    [
+      'private key one line',
+      'key: -----BEGIN OPENSSH PRIVATE KEY----- b3BlbnNzaC1rZXktdjEAAAAA',
+      'b3BlbnNzaC1rZXktdjEAAAAA',
+    ],
     ['URL credentials', 'cloning https://x-access-token:s3cr3tv4lue@github.com/5dlabs/cto.git', 's3cr3tv4lue'],
     ['postgres URL', 'DATABASE_URL=postgres://healer:hunter2@db:5432/healer', 'hunter2'],
     ['password=', 'login user=rex password=hunter2 ok', 'hunter2'],
@@ -47,6 +63,8 @@ describe('redact', () => {
   });
 
   it('names its rules', () => {
-    expect(REDACTION_RULES).toEqual(expect.arrayContaining(['jwt', 'private-key', 'url-credentials', 'github-token', 'bearer', 'key-value']));
+    expect(REDACTION_RULES).toEqual(
+      expect.arrayContaining(['jwt', 'private-key', 'url-credentials', 'github-token', 'bearer', 'key-value']),
+    );
   });
 });

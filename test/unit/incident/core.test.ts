@@ -25,7 +25,24 @@ const det = (over: Partial<Detection> = {}): Detection => ({
 
 describe('rule-based evaluator', () => {
   it('produces a schema-valid evaluation for every catalog code and unknown ones', () => {
-    for (const code of ['A7', 'A8', 'A9', 'A10', 'A11', 'A12', 'R1', 'R2', 'R3', 'R4', 'R5', 'L1', 'L2', 'L3', 'L4', 'Z9']) {
+    for (const code of [
+      'A7',
+      'A8',
+      'A9',
+      'A10',
+      'A11',
+      'A12',
+      'R1',
+      'R2',
+      'R3',
+      'R4',
+      'R5',
+      'L1',
+      'L2',
+      'L3',
+      'L4',
+      'Z9',
+    ]) {
       const e = evaluateByRules(det({ code }));
       expect(checkEvaluation(e)).toEqual({ ok: true, value: e });
     }
@@ -38,7 +55,10 @@ describe('rule-based evaluator', () => {
     expect(evaluateByRules(det({ code: 'nope' })).confidence).toBeLessThan(0.5);
   });
   it('finds repository-looking paths only', () => {
-    expect(filesMentioned(['error in lib/a.py line 3 and "pkg/b.go:7"', 'no files here 0.5s'])).toEqual(['lib/a.py', 'pkg/b.go']);
+    expect(filesMentioned(['error in lib/a.py line 3 and "pkg/b.go:7"', 'no files here 0.5s'])).toEqual([
+      'lib/a.py',
+      'pkg/b.go',
+    ]);
   });
 });
 
@@ -54,25 +74,49 @@ describe('answer schemas', () => {
     expect(checkPatch({ summary: 's', explanation: 'e', edits: [{ path: 'a', content: '' }] }).ok).toBe(true);
     expect(checkPatch({ summary: 's', explanation: 'e', edits: [] }).ok).toBe(false);
     expect(checkPatch({ summary: 's', explanation: 'e', edits: [{ path: 'a' }] }).ok).toBe(false);
-    expect(checkPatch({ summary: 's', explanation: 'e', edits: [{ path: 'a', content: 'x', mode: '755' }] }).ok).toBe(false);
+    expect(checkPatch({ summary: 's', explanation: 'e', edits: [{ path: 'a', content: 'x', mode: '755' }] }).ok).toBe(
+      false,
+    );
   });
 });
 
 describe('remediation path policy', () => {
   it('denies CI workflows, secrets and escapes by default', () => {
-    for (const p of ['.github/workflows/ci.yml', '.env', 'app/.env.production', 'certs/server.pem', 'secrets/db.yaml', 'deploy/secrets/x', 'id_rsa', '.git/config']) {
+    for (const p of [
+      '.github/workflows/ci.yml',
+      '.env',
+      'app/.env.production',
+      'certs/server.pem',
+      'secrets/db.yaml',
+      'deploy/secrets/x',
+      'id_rsa',
+      '.git/config',
+    ]) {
       expect({ p, denied: pathViolation(p, DEFAULT_PATH_POLICY) !== undefined }).toEqual({ p, denied: true });
     }
-    for (const p of ['/etc/passwd', '../outside', 'a/../../b', 'a//b', 'C:/x', 'a\\b', '']) expect(pathViolation(p, DEFAULT_PATH_POLICY)).toBeDefined();
-    for (const p of ['src/lib.rs', '.github/CODEOWNERS', 'docs/env.md', 'environment.ts']) expect(pathViolation(p, DEFAULT_PATH_POLICY)).toBeUndefined();
+    for (const p of ['/etc/passwd', '../outside', 'a/../../b', 'a//b', 'C:/x', 'a\\b', ''])
+      expect(pathViolation(p, DEFAULT_PATH_POLICY)).toBeDefined();
+    for (const p of ['src/lib.rs', '.github/CODEOWNERS', 'docs/env.md', 'environment.ts'])
+      expect(pathViolation(p, DEFAULT_PATH_POLICY)).toBeUndefined();
   });
   it('applies configured allow globs and extra denies; deny wins', () => {
-    const { settings } = parseIncidentSettings({ allowedPaths: ['src/**', 'docs/*.md'], deniedPaths: ['src/generated/**'] });
+    const { settings } = parseIncidentSettings({
+      allowedPaths: ['src/**', 'docs/*.md'],
+      deniedPaths: ['src/generated/**'],
+    });
     expect(pathViolation('src/a/b.rs', settings.paths)).toBeUndefined();
     expect(pathViolation('docs/x.md', settings.paths)).toBeUndefined();
     expect(pathViolation('docs/deep/x.md', settings.paths)).toBe('not in the allowed paths');
     expect(pathViolation('src/generated/x.rs', settings.paths)).toMatch(/forbidden/);
-    expect(checkEditPaths([{ path: 'src/ok.rs', content: '' }, { path: '.github/workflows/x.yml', content: '' }], settings.paths).map((v) => v.path)).toEqual(['.github/workflows/x.yml']);
+    expect(
+      checkEditPaths(
+        [
+          { path: 'src/ok.rs', content: '' },
+          { path: '.github/workflows/x.yml', content: '' },
+        ],
+        settings.paths,
+      ).map((v) => v.path),
+    ).toEqual(['.github/workflows/x.yml']);
   });
   it('matches globs segment-wise', () => {
     expect(matchesGlob('a/b.pem', '**/*.pem')).toBe(true);
@@ -85,17 +129,39 @@ describe('remediation path policy', () => {
 describe('incident settings', () => {
   it('defaults', () => {
     expect(parseIncidentSettings(undefined)).toEqual({ settings: DEFAULT_INCIDENT_SETTINGS, warnings: [] });
-    expect(DEFAULT_INCIDENT_SETTINGS).toMatchObject({ mode: 'patch', maxIterations: 3, syncTimeoutSecs: 300, requireApproval: false, autoMerge: false });
+    expect(DEFAULT_INCIDENT_SETTINGS).toMatchObject({
+      mode: 'patch',
+      maxIterations: 3,
+      syncTimeoutSecs: 300,
+      requireApproval: false,
+      autoMerge: false,
+    });
   });
   it('reads camelCase and snake_case, warns on bad values', () => {
-    const { settings, warnings } = parseIncidentSettings({ require_approval: true, mode: 'coderun', max_iterations: 5, autoMerge: 'yes', syncTimeoutSecs: -1, issues_repo: 'not a repo' });
-    expect(settings).toMatchObject({ requireApproval: true, mode: 'coderun', maxIterations: 5, autoMerge: false, syncTimeoutSecs: 300, issuesRepo: undefined });
+    const { settings, warnings } = parseIncidentSettings({
+      require_approval: true,
+      mode: 'coderun',
+      max_iterations: 5,
+      autoMerge: 'yes',
+      syncTimeoutSecs: -1,
+      issues_repo: 'not a repo',
+    });
+    expect(settings).toMatchObject({
+      requireApproval: true,
+      mode: 'coderun',
+      maxIterations: 5,
+      autoMerge: false,
+      syncTimeoutSecs: 300,
+      issuesRepo: undefined,
+    });
     expect(warnings).toEqual([
       'remediation.autoMerge: expected true or false, using false',
       'remediation.syncTimeoutSecs: expected a number in 0.01..604800, using 300',
       'remediation.issuesRepo: expected owner/name, ignored',
     ]);
-    expect(parseIncidentSettings({ mode: 'yolo' }).warnings).toEqual(['remediation.mode: expected "patch" or "coderun", using patch']);
+    expect(parseIncidentSettings({ mode: 'yolo' }).warnings).toEqual([
+      'remediation.mode: expected "patch" or "coderun", using patch',
+    ]);
   });
 });
 
@@ -108,7 +174,16 @@ describe('rendering', () => {
   });
   it('renders a body with analysis, redacted excerpt, session link and marker', () => {
     const e = evaluateByRules(det());
-    const body = issueBody({ incidentId: 'incident-p-fp1', playId: 'p', repository: 'acme/app', detection: det(), evaluation: e, evaluatedBy: 'rules', logExcerpt: [`auth ${secret}`, 'a ``` fence'], sessionLink: 'http://ui/p' });
+    const body = issueBody({
+      incidentId: 'incident-p-fp1',
+      playId: 'p',
+      repository: 'acme/app',
+      detection: det(),
+      evaluation: e,
+      evaluatedBy: 'rules',
+      logExcerpt: [`auth ${secret}`, 'a ``` fence'],
+      sessionLink: 'http://ui/p',
+    });
     expect(body).toContain(incidentMarker('incident-p-fp1'));
     expect(body).toContain('[p](http://ui/p)');
     expect(body).toContain(e.rootCause);
@@ -123,28 +198,54 @@ describe('rendering', () => {
     const p = evaluationPrompt(det({ line: `x ${secret}` }), [], ['pod: phase Failed']);
     expect(p).toContain('untrusted data');
     expect(p).not.toContain(secret);
-    expect(remediationPrompt('t', evaluateByRules(det()), [{ path: 'a', content: 'evil >>> escape' }], 'CI broke', 2)).toContain('evil > > > escape');
+    expect(
+      remediationPrompt('t', evaluateByRules(det()), [{ path: 'a', content: 'evil >>> escape' }], 'CI broke', 2),
+    ).toContain('evil > > > escape');
   });
 });
 
 describe('CI verdict', () => {
   it('combines check runs and statuses', () => {
     expect(combineCi([], []).verdict).toBe('none');
-    expect(combineCi([{ name: 'b', status: 'in_progress', conclusion: null }], [{ context: 'l', state: 'success' }]).verdict).toBe('pending');
-    expect(combineCi([{ name: 'b', status: 'completed', conclusion: 'skipped' }], [{ context: 'l', state: 'success' }]).verdict).toBe('success');
-    const failed = combineCi([{ name: 'b', status: 'completed', conclusion: 'failure', summary: 'E0308' }], [{ context: 'l', state: 'error', description: 'boom' }]);
-    expect(failed).toEqual({ verdict: 'failure', failures: ['check b: failure — E0308', 'status l: error — boom'], total: 2 });
+    expect(
+      combineCi([{ name: 'b', status: 'in_progress', conclusion: null }], [{ context: 'l', state: 'success' }]).verdict,
+    ).toBe('pending');
+    expect(
+      combineCi([{ name: 'b', status: 'completed', conclusion: 'skipped' }], [{ context: 'l', state: 'success' }])
+        .verdict,
+    ).toBe('success');
+    const failed = combineCi(
+      [{ name: 'b', status: 'completed', conclusion: 'failure', summary: 'E0308' }],
+      [{ context: 'l', state: 'error', description: 'boom' }],
+    );
+    expect(failed).toEqual({
+      verdict: 'failure',
+      failures: ['check b: failure — E0308', 'status l: error — boom'],
+      total: 2,
+    });
   });
 });
 
 describe('incident routing (for the session)', () => {
   it('opens, forwards, defers past the cap, and ignores finished fingerprints', () => {
-    const state = { incidents: { a: { incidentId: 'incident-p-a', open: true }, b: { incidentId: 'incident-p-b', open: false } }, cap: 2 };
-    expect(routeDetection('p', det({ fingerprint: 'a' }), state)).toEqual({ action: 'forward', incidentId: 'incident-p-a' });
+    const state = {
+      incidents: { a: { incidentId: 'incident-p-a', open: true }, b: { incidentId: 'incident-p-b', open: false } },
+      cap: 2,
+    };
+    expect(routeDetection('p', det({ fingerprint: 'a' }), state)).toEqual({
+      action: 'forward',
+      incidentId: 'incident-p-a',
+    });
     expect(routeDetection('p', det({ fingerprint: 'b' }), state)).toMatchObject({ action: 'ignore' });
-    expect(routeDetection('p', det({ fingerprint: 'c' }), state)).toEqual({ action: 'open', incidentId: 'incident-p-c' });
+    expect(routeDetection('p', det({ fingerprint: 'c' }), state)).toEqual({
+      action: 'open',
+      incidentId: 'incident-p-c',
+    });
     const full = { incidents: { ...state.incidents, c: { incidentId: 'incident-p-c', open: true } }, cap: 2 };
-    expect(routeDetection('p', det({ fingerprint: 'd' }), full)).toEqual({ action: 'defer', reason: '2 open incidents (cap 2)' });
+    expect(routeDetection('p', det({ fingerprint: 'd' }), full)).toEqual({
+      action: 'defer',
+      reason: '2 open incidents (cap 2)',
+    });
   });
 });
 

@@ -1,4 +1,10 @@
-import { dropEvidence, emptyOutbox, msUntilEvidenceDue, queueEvidence, takeDueEvidence } from '../../../core/incident/evidence';
+import {
+  dropEvidence,
+  emptyOutbox,
+  msUntilEvidenceDue,
+  queueEvidence,
+  takeDueEvidence,
+} from '../../../core/incident/evidence';
 import { detection } from '../../support/sessions';
 
 const at = (s: number): string => new Date(Date.UTC(2026, 10, 22, 4, 0, s)).toISOString();
@@ -9,7 +15,9 @@ describe('evidence outbox', () => {
     const outbox = emptyOutbox();
     queueEvidence(outbox, 'inc-a', detection('a', { observedAt: at(0) }));
     expect(msUntilEvidenceDue(outbox, ms(0), 60_000)).toBe(0);
-    expect(takeDueEvidence(outbox, ms(0), 60_000).map((e) => [e.incidentId, e.detection.repeats])).toEqual([['inc-a', undefined]]);
+    expect(takeDueEvidence(outbox, ms(0), 60_000).map((e) => [e.incidentId, e.detection.repeats])).toEqual([
+      ['inc-a', undefined],
+    ]);
     expect(msUntilEvidenceDue(outbox, ms(1), 60_000)).toBeUndefined();
 
     for (let s = 1; s <= 30; s++) queueEvidence(outbox, 'inc-a', detection('a', { observedAt: at(s) }));

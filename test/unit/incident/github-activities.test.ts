@@ -15,7 +15,13 @@ describe('GitHub activities against the fake GitHub API (real Octokit)', () => {
   });
   afterEach(() => fake.stop());
 
-  const issueInput = (id: string) => ({ incidentId: id, repo: `https://github.com/${REPO}`, title: `[Healer R1] crash ${id}`, body: `body\n${incidentMarker(id)}`, labels: issueLabels('R1', 'critical') });
+  const issueInput = (id: string) => ({
+    incidentId: id,
+    repo: `https://github.com/${REPO}`,
+    title: `[Healer R1] crash ${id}`,
+    body: `body\n${incidentMarker(id)}`,
+    labels: issueLabels('R1', 'critical'),
+  });
 
   it('creates an issue once and finds it again by its marker across pages', async () => {
     for (let i = 0; i < 5; i++) await gh.findOrCreateIssue(issueInput(`other-${i}`));
@@ -32,7 +38,10 @@ describe('GitHub activities against the fake GitHub API (real Octokit)', () => {
 
   it('a lost create response does not produce a second issue', async () => {
     fake.fail({ method: 'POST', path: /\/issues$/, status: 'lost' });
-    await expect(gh.findOrCreateIssue(issueInput('inc-lost'))).rejects.toMatchObject({ type: 'GitHubUnavailable', nonRetryable: false });
+    await expect(gh.findOrCreateIssue(issueInput('inc-lost'))).rejects.toMatchObject({
+      type: 'GitHubUnavailable',
+      nonRetryable: false,
+    });
     const retried = await gh.findOrCreateIssue(issueInput('inc-lost'));
     expect(retried.created).toBe(false);
     expect(fake.issues(REPO)).toHaveLength(1);
@@ -63,9 +72,15 @@ describe('GitHub activities against the fake GitHub API (real Octokit)', () => {
 
   it('classifies 5xx as retryable and 422 as not', async () => {
     fake.fail({ path: /\/issues$/, status: 503 });
-    await expect(gh.findOrCreateIssue(issueInput('x'))).rejects.toMatchObject({ type: 'GitHubUnavailable', nonRetryable: false });
+    await expect(gh.findOrCreateIssue(issueInput('x'))).rejects.toMatchObject({
+      type: 'GitHubUnavailable',
+      nonRetryable: false,
+    });
     fake.fail({ method: 'POST', path: /\/issues$/, status: 422 });
-    await expect(gh.findOrCreateIssue(issueInput('x'))).rejects.toMatchObject({ type: 'GitHubRejected', nonRetryable: true });
+    await expect(gh.findOrCreateIssue(issueInput('x'))).rejects.toMatchObject({
+      type: 'GitHubRejected',
+      nonRetryable: true,
+    });
   });
 
   it('comments once per marker', async () => {
@@ -83,13 +98,25 @@ describe('GitHub activities against the fake GitHub API (real Octokit)', () => {
     expect((await gh.ensureBranch({ incidentId: 'inc-p', repo: REPO, branch })).created).toBe(false);
     const edits = [{ path: 'src/lib.rs', content: 'fn main() { println!("fixed"); }\n' }];
     fake.fail({ method: 'PUT', path: /\/contents\//, status: 'lost' });
-    await expect(gh.commitFiles({ incidentId: 'inc-p', repo: REPO, branch, edits, message: 'fix' })).rejects.toBeInstanceOf(ApplicationFailure);
-    expect((await gh.commitFiles({ incidentId: 'inc-p', repo: REPO, branch, edits, message: 'fix' })).changed).toEqual([]);
+    await expect(
+      gh.commitFiles({ incidentId: 'inc-p', repo: REPO, branch, edits, message: 'fix' }),
+    ).rejects.toBeInstanceOf(ApplicationFailure);
+    expect((await gh.commitFiles({ incidentId: 'inc-p', repo: REPO, branch, edits, message: 'fix' })).changed).toEqual(
+      [],
+    );
     expect(fake.file(REPO, 'src/lib.rs', branch)).toBe(edits[0].content);
 
     fake.fail({ method: 'POST', path: /\/pulls$/, status: 'lost' });
-    await expect(gh.findOrOpenPullRequest({ incidentId: 'inc-p', repo: REPO, branch, title: 'Fix', body: 'Fixes #1' })).rejects.toBeInstanceOf(ApplicationFailure);
-    const pr = await gh.findOrOpenPullRequest({ incidentId: 'inc-p', repo: REPO, branch, title: 'Fix', body: 'Fixes #1' });
+    await expect(
+      gh.findOrOpenPullRequest({ incidentId: 'inc-p', repo: REPO, branch, title: 'Fix', body: 'Fixes #1' }),
+    ).rejects.toBeInstanceOf(ApplicationFailure);
+    const pr = await gh.findOrOpenPullRequest({
+      incidentId: 'inc-p',
+      repo: REPO,
+      branch,
+      title: 'Fix',
+      body: 'Fixes #1',
+    });
     expect(fake.pulls(REPO)).toHaveLength(1);
     expect((await gh.pullRequestFiles({ repo: REPO, number: pr.number! })).files).toEqual(['src/lib.rs']);
 
@@ -105,7 +132,13 @@ describe('GitHub activities against the fake GitHub API (real Octokit)', () => {
     fake.setCiPlan(['failure']);
     const branch = 'healer/inc-f';
     await gh.ensureBranch({ incidentId: 'inc-f', repo: REPO, branch });
-    await gh.commitFiles({ incidentId: 'inc-f', repo: REPO, branch, edits: [{ path: 'a.txt', content: 'a' }], message: 'm' });
+    await gh.commitFiles({
+      incidentId: 'inc-f',
+      repo: REPO,
+      branch,
+      edits: [{ path: 'a.txt', content: 'a' }],
+      message: 'm',
+    });
     const pr = await gh.findOrOpenPullRequest({ incidentId: 'inc-f', repo: REPO, branch, title: 'Fix', body: 'b' });
     await gh.ciState({ repo: REPO, ref: pr.headSha! });
     const ci = await gh.ciState({ repo: REPO, ref: pr.headSha! });
@@ -115,7 +148,11 @@ describe('GitHub activities against the fake GitHub API (real Octokit)', () => {
 
   it('dry run records effects instead of sending them', async () => {
     const effects: DryRunEffect[] = [];
-    const dry = createGitHubActivities({ octokit: null, issuesRepo: 'acme/issues', dryRunStore: { record: async (e) => void effects.push(e) } });
+    const dry = createGitHubActivities({
+      octokit: null,
+      issuesRepo: 'acme/issues',
+      dryRunStore: { record: async (e) => void effects.push(e) },
+    });
     const issue = await dry.findOrCreateIssue(issueInput('inc-d'));
     expect(issue).toEqual({ repo: 'acme/issues', title: '[Healer R1] crash inc-d', dryRun: true, created: true });
     await dry.commentOnce({ incidentId: 'inc-d', issue, kind: 'proposal', body: 'try this' });

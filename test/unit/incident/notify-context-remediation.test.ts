@@ -56,8 +56,16 @@ describe('Discord notifications (fake Discord)', () => {
   });
 
   it('is skipped without a webhook and refuses bad payloads without retry', async () => {
-    expect(await createNotifyActivities({}).notifyDiscord({ key: 'k', content: 'x' })).toEqual({ sent: false, reason: 'DISCORD_WEBHOOK_URL not set' });
-    await expect(createNotifyActivities({ webhookUrl: `${discord.url}/api/webhooks/1/t` }).notifyDiscord({ key: 'k', content: '' })).rejects.toMatchObject({ nonRetryable: true });
+    expect(await createNotifyActivities({}).notifyDiscord({ key: 'k', content: 'x' })).toEqual({
+      sent: false,
+      reason: 'DISCORD_WEBHOOK_URL not set',
+    });
+    await expect(
+      createNotifyActivities({ webhookUrl: `${discord.url}/api/webhooks/1/t` }).notifyDiscord({
+        key: 'k',
+        content: '',
+      }),
+    ).rejects.toMatchObject({ nonRetryable: true });
   });
 });
 
@@ -67,17 +75,38 @@ describe('context gathering and the evidence store (fake Kubernetes)', () => {
   afterEach(() => kube.close());
 
   it('stores the full context on disk and returns a small redacted reference', async () => {
-    kube.addPod({ metadata: { name: 'rex-1', namespace: 'cto' }, status: { phase: 'Running', containerStatuses: [{ name: 'agent', restartCount: 4, ready: false, image: 'x', imageID: 'y', state: {} }] } });
-    kube.addEvent({ metadata: { name: 'e1', namespace: 'cto' }, involvedObject: { kind: 'Pod', name: 'rex-1', namespace: 'cto' }, type: 'Warning', reason: 'BackOff', message: 'Back-off restarting failed container' });
+    kube.addPod({
+      metadata: { name: 'rex-1', namespace: 'cto' },
+      status: {
+        phase: 'Running',
+        containerStatuses: [{ name: 'agent', restartCount: 4, ready: false, image: 'x', imageID: 'y', state: {} }],
+      },
+    });
+    kube.addEvent({
+      metadata: { name: 'e1', namespace: 'cto' },
+      involvedObject: { kind: 'Pod', name: 'rex-1', namespace: 'cto' },
+      type: 'Warning',
+      reason: 'BackOff',
+      message: 'Back-off restarting failed container',
+    });
     const kc = kubeConfigFor(kube);
     const stateDir = mkdtempSync(join(tmpdir(), 'healer-ctx-'));
     const window = Array.from({ length: 500 }, (_, i) => `line ${i} secret=${SECRET}`);
-    const ctx = createContextActivities({ stateDir, logWindow: async () => window, kube: { core: kc.makeApiClient(CoreV1Api), custom: kc.makeApiClient(CustomObjectsApi) } });
+    const ctx = createContextActivities({
+      stateDir,
+      logWindow: async () => window,
+      kube: { core: kc.makeApiClient(CoreV1Api), custom: kc.makeApiClient(CustomObjectsApi) },
+    });
     const ref = await ctx.gatherContext({ incidentId: 'incident-p-fp', playId: 'p', namespace: 'cto', detection: det });
     expect(ref.ref).toBe(join(stateDir, 'incidents', 'incident-p-fp', 'context.json'));
     expect(ref.logLines).toBe(500);
     expect(ref.excerpt.length).toBeLessThanOrEqual(30);
-    expect(ref.notes).toEqual(expect.arrayContaining(['pod rex-1: phase Running, restarts 4', 'event BackOff: Back-off restarting failed container']));
+    expect(ref.notes).toEqual(
+      expect.arrayContaining([
+        'pod rex-1: phase Running, restarts 4',
+        'event BackOff: Back-off restarting failed container',
+      ]),
+    );
     expect(JSON.stringify(ref)).not.toContain(SECRET);
     const stored = readFileSync(ref.ref, 'utf8');
     expect(JSON.parse(stored).logWindow).toHaveLength(500);
@@ -86,7 +115,12 @@ describe('context gathering and the evidence store (fake Kubernetes)', () => {
 
   it('records unavailable sources instead of failing', async () => {
     const stateDir = mkdtempSync(join(tmpdir(), 'healer-ctx-'));
-    const ctx = createContextActivities({ stateDir, logWindow: async () => { throw new Error('loki down'); } });
+    const ctx = createContextActivities({
+      stateDir,
+      logWindow: async () => {
+        throw new Error('loki down');
+      },
+    });
     const ref = await ctx.gatherContext({ incidentId: 'i', playId: 'p', namespace: 'cto', detection: det });
     expect(ref.notes).toEqual(['unavailable: log window: loki down']);
     expect(ref.excerpt).toHaveLength(1);
@@ -113,12 +147,26 @@ describe('remediation activities', () => {
 
   it('creates one remediation CodeRun per incident round, idempotently', async () => {
     const r = make();
-    const req = { incidentId: 'incident-p-fp', playId: 'p', namespace: 'cto', repo: 'acme/app', issue: { repo: 'acme/app', number: 3, title: 't', dryRun: false }, evaluation: evaluateByRules(det), round: 1, policy: DEFAULT_PATH_POLICY };
+    const req = {
+      incidentId: 'incident-p-fp',
+      playId: 'p',
+      namespace: 'cto',
+      repo: 'acme/app',
+      issue: { repo: 'acme/app', number: 3, title: 't', dryRun: false },
+      evaluation: evaluateByRules(det),
+      round: 1,
+      policy: DEFAULT_PATH_POLICY,
+    };
     expect(await r.createRemediationCodeRun(req)).toEqual({ name: codeRunName('incident-p-fp', 1), created: true });
     expect(await r.createRemediationCodeRun(req)).toEqual({ name: codeRunName('incident-p-fp', 1), created: false });
     const runs = kube.list('agents.platform/v1/coderuns', 'cto');
     expect(runs).toHaveLength(1);
-    expect(runs[0].spec).toMatchObject({ runType: 'remediation', branch: 'healer/incident-p-fp', issueNumber: 3, repositoryUrl: 'https://github.com/acme/app' });
+    expect(runs[0].spec).toMatchObject({
+      runType: 'remediation',
+      branch: 'healer/incident-p-fp',
+      issueNumber: 3,
+      repositoryUrl: 'https://github.com/acme/app',
+    });
     expect(JSON.stringify(runs[0])).not.toContain(SECRET);
     expect(await r.codeRunPhase({ namespace: 'cto', name: runs[0].metadata.name })).toBe('Unknown');
     expect(await r.codeRunPhase({ namespace: 'cto', name: 'nope' })).toBe('Missing');
@@ -126,8 +174,26 @@ describe('remediation activities', () => {
 
   it('refuses to apply a patch with a forbidden path, writing nothing', async () => {
     const r = make();
-    const patch = { summary: 's', explanation: 'e', edits: [{ path: 'src/a.rs', content: 'x' }, { path: 'config/.env', content: 'K=V' }] };
-    await expect(r.applyPatch({ incidentId: 'i', repo: 'acme/app', code: 'R1', summary: 's', issue: { repo: 'acme/app', number: 1, title: 't', dryRun: false }, patch, round: 1, policy: DEFAULT_PATH_POLICY })).rejects.toMatchObject({ type: 'ForbiddenPath', nonRetryable: true });
+    const patch = {
+      summary: 's',
+      explanation: 'e',
+      edits: [
+        { path: 'src/a.rs', content: 'x' },
+        { path: 'config/.env', content: 'K=V' },
+      ],
+    };
+    await expect(
+      r.applyPatch({
+        incidentId: 'i',
+        repo: 'acme/app',
+        code: 'R1',
+        summary: 's',
+        issue: { repo: 'acme/app', number: 1, title: 't', dryRun: false },
+        patch,
+        round: 1,
+        policy: DEFAULT_PATH_POLICY,
+      }),
+    ).rejects.toMatchObject({ type: 'ForbiddenPath', nonRetryable: true });
     expect(github.requests).toHaveLength(0);
   });
 
@@ -135,7 +201,14 @@ describe('remediation activities', () => {
     github.repo('acme/app');
     const r = make();
     const evaluation = { ...evaluateByRules(det), affectedFiles: ['README.md', '.env'] };
-    const p = await r.preparePatchPrompt({ incidentId: 'i', repo: 'acme/app', issueTitle: 't', evaluation, round: 1, policy: DEFAULT_PATH_POLICY });
+    const p = await r.preparePatchPrompt({
+      incidentId: 'i',
+      repo: 'acme/app',
+      issueTitle: 't',
+      evaluation,
+      round: 1,
+      policy: DEFAULT_PATH_POLICY,
+    });
     expect(p.prompt).toContain('FILE README.md');
     expect(p.prompt).not.toContain('.env');
   });

@@ -1,7 +1,15 @@
-import { acquire, closedBreaker, effectiveState, record, type BreakerConfig, type ModelBreaker } from '../../../core/model/breaker';
+import {
+  acquire,
+  closedBreaker,
+  effectiveState,
+  record,
+  type BreakerConfig,
+  type ModelBreaker,
+} from '../../../core/model/breaker';
 
 const config: BreakerConfig = { failureThreshold: 3, coolDownMs: 1000 };
-const fail = (b: ModelBreaker, at: number, counts = true) => record(b, { ok: false, errorClass: 'server-error', counts }, at, config);
+const fail = (b: ModelBreaker, at: number, counts = true) =>
+  record(b, { ok: false, errorClass: 'server-error', counts }, at, config);
 
 test('opens after the threshold of consecutive counted failures; a success in between resets', () => {
   let b = closedBreaker(0);
@@ -27,7 +35,10 @@ test('half-open after the cool-down admits one probe; its result closes or re-op
   expect(probe).toMatchObject({ allowed: true, probe: true });
   b = probe.breaker;
   expect(acquire(b, 1001, config).allowed).toBe(false); // only one probe at a time
-  expect(record(b, { ok: true, counts: false }, 1002, config)).toMatchObject({ state: 'closed', consecutiveFailures: 0 });
+  expect(record(b, { ok: true, counts: false }, 1002, config)).toMatchObject({
+    state: 'closed',
+    consecutiveFailures: 0,
+  });
   const reopened = fail(b, 1002);
   expect(reopened).toMatchObject({ state: 'open', openedAtMs: 1002 });
   // A probe that never reports frees its lease after another cool-down.

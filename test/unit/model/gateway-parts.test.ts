@@ -12,7 +12,10 @@ import { startFakeGemini, type FakeGemini } from '../../fakes/gemini';
 
 let fake: FakeGemini;
 beforeEach(async () => {
-  fake = await startFakeGemini({ models: [{ id: 'gemini-2.5-pro' }, { id: 'gemini-2.5-flash' }, { id: 'gemini-3-flash-preview' }], defaultPageSize: 1 });
+  fake = await startFakeGemini({
+    models: [{ id: 'gemini-2.5-pro' }, { id: 'gemini-2.5-flash' }, { id: 'gemini-3-flash-preview' }],
+    defaultPageSize: 1,
+  });
 });
 afterEach(() => fake.stop());
 
@@ -21,9 +24,19 @@ const call = { system: 's', prompt: 'p', responseSchema: { type: 'object' }, tim
 test('the provider classifies 429 with Retry-After, 503 and 404', async () => {
   const provider = createGeminiProvider({ apiKey: 'test-key', baseUrl: fake.url });
   fake.script('gemini-2.5-pro', { kind: 'status', status: 429, retryAfter: '3' }, { kind: 'status', status: 503 });
-  await expect(provider.generate({ ...call, model: 'gemini-2.5-pro' })).rejects.toMatchObject({ errorClass: 'rate-limited', status: 429, retryAfterMs: 3000 });
-  await expect(provider.generate({ ...call, model: 'gemini-2.5-pro' })).rejects.toMatchObject({ errorClass: 'server-error', status: 503 });
-  await expect(provider.generate({ ...call, model: 'gemini-1.0-pro' })).rejects.toMatchObject({ errorClass: 'not-found', status: 404 });
+  await expect(provider.generate({ ...call, model: 'gemini-2.5-pro' })).rejects.toMatchObject({
+    errorClass: 'rate-limited',
+    status: 429,
+    retryAfterMs: 3000,
+  });
+  await expect(provider.generate({ ...call, model: 'gemini-2.5-pro' })).rejects.toMatchObject({
+    errorClass: 'server-error',
+    status: 503,
+  });
+  await expect(provider.generate({ ...call, model: 'gemini-1.0-pro' })).rejects.toMatchObject({
+    errorClass: 'not-found',
+    status: 404,
+  });
   const error = await provider.generate({ ...call, model: 'gemini-1.0-pro' }).catch((e: ProviderError) => e);
   expect((error as ProviderError).message).not.toContain('ListModels'); // provider text never travels on
 });
@@ -89,8 +102,16 @@ test('the call log rotates by UTC day', async () => {
 });
 
 test('configuration from the environment, with the key named on a bad value', () => {
-  const config = modelGatewayConfigFromEnv({ HEALER_FALLBACK_MODELS: 'a,b', HEALER_DAILY_BUDGET_USD: '2.5', HEALER_MODEL_BACKOFF_BASE_MS: '50' });
-  expect(config).toMatchObject({ fallbackModels: ['a', 'b'], dailyBudgetUsd: 2.5, retry: { attemptsPerModel: 3, backoffBaseMs: 50 } });
+  const config = modelGatewayConfigFromEnv({
+    HEALER_FALLBACK_MODELS: 'a,b',
+    HEALER_DAILY_BUDGET_USD: '2.5',
+    HEALER_MODEL_BACKOFF_BASE_MS: '50',
+  });
+  expect(config).toMatchObject({
+    fallbackModels: ['a', 'b'],
+    dailyBudgetUsd: 2.5,
+    retry: { attemptsPerModel: 3, backoffBaseMs: 50 },
+  });
   expect(modelGatewayConfigFromEnv({}).dailyBudgetUsd).toBe(1);
   expect(() => modelGatewayConfigFromEnv({ HEALER_DAILY_BUDGET_USD: 'lots' })).toThrow('HEALER_DAILY_BUDGET_USD');
   expect(() => modelGatewayConfigFromEnv({ HEALER_BUDGET_MODE: 'pray' })).toThrow('HEALER_BUDGET_MODE');

@@ -1,4 +1,10 @@
-import { backoffScheduleMs, classifyHttpStatus, decideAfterFailure, DEFAULT_RETRY_POLICY, parseRetryAfterMs } from '../../../core/model/retry';
+import {
+  backoffScheduleMs,
+  classifyHttpStatus,
+  decideAfterFailure,
+  DEFAULT_RETRY_POLICY,
+  parseRetryAfterMs,
+} from '../../../core/model/retry';
 
 const policy = DEFAULT_RETRY_POLICY;
 
@@ -25,7 +31,15 @@ test('the default schedule waits 1 s then 2 s between a model’s three attempts
 });
 
 test('only retryable classes are retried; 404 and other 4xx move on; auth stops', () => {
-  for (const errorClass of ['timeout', 'rate-limited', 'server-error', 'network', 'malformed-json', 'schema-violation', 'empty-answer'] as const) {
+  for (const errorClass of [
+    'timeout',
+    'rate-limited',
+    'server-error',
+    'network',
+    'malformed-json',
+    'schema-violation',
+    'empty-answer',
+  ] as const) {
     expect(decideAfterFailure({ errorClass }, 1, policy).kind).toBe('retry-same');
   }
   expect(decideAfterFailure({ errorClass: 'not-found' }, 1, policy)).toEqual({ kind: 'next-model' });
@@ -34,9 +48,17 @@ test('only retryable classes are retried; 404 and other 4xx move on; auth stops'
 });
 
 test('Retry-After is honoured within its cap, and a wait past the chain deadline moves on', () => {
-  expect(decideAfterFailure({ errorClass: 'rate-limited', retryAfterMs: 7000 }, 1, policy)).toEqual({ kind: 'retry-same', delayMs: 7000 });
-  expect(decideAfterFailure({ errorClass: 'rate-limited', retryAfterMs: 200 }, 1, policy)).toEqual({ kind: 'retry-same', delayMs: 1000 });
-  expect(decideAfterFailure({ errorClass: 'rate-limited', retryAfterMs: 60_000 }, 1, policy)).toEqual({ kind: 'next-model' });
+  expect(decideAfterFailure({ errorClass: 'rate-limited', retryAfterMs: 7000 }, 1, policy)).toEqual({
+    kind: 'retry-same',
+    delayMs: 7000,
+  });
+  expect(decideAfterFailure({ errorClass: 'rate-limited', retryAfterMs: 200 }, 1, policy)).toEqual({
+    kind: 'retry-same',
+    delayMs: 1000,
+  });
+  expect(decideAfterFailure({ errorClass: 'rate-limited', retryAfterMs: 60_000 }, 1, policy)).toEqual({
+    kind: 'next-model',
+  });
   expect(decideAfterFailure({ errorClass: 'server-error' }, 1, policy, 500)).toEqual({ kind: 'next-model' });
 });
 

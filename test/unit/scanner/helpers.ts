@@ -16,7 +16,11 @@ export function collect(source: Source, cursors: Record<string, string> = {}): C
   const logs: string[] = [];
   const waiters: Array<() => void> = [];
   const running = (async () => {
-    for await (const r of source.records({ signal: controller.signal, cursor: (s) => cursors[s], log: (m) => logs.push(m) })) {
+    for await (const r of source.records({
+      signal: controller.signal,
+      cursor: (s) => cursors[s],
+      log: (m) => logs.push(m),
+    })) {
       records.push(r);
       for (const w of waiters.splice(0)) w();
     }
@@ -28,7 +32,10 @@ export function collect(source: Source, cursors: Record<string, string> = {}): C
     async until(predicate, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
       while (!predicate(records)) {
-        if (Date.now() > deadline) throw new Error(`timed out; have ${records.length} record(s): ${JSON.stringify(records.map((r) => (r.kind === 'line' ? r.line : r.key)))}; logs: ${logs.join(' | ')}`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `timed out; have ${records.length} record(s): ${JSON.stringify(records.map((r) => (r.kind === 'line' ? r.line : r.key)))}; logs: ${logs.join(' | ')}`,
+          );
         await new Promise<void>((resolve) => {
           waiters.push(resolve);
           setTimeout(resolve, 50);

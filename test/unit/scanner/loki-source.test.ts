@@ -31,7 +31,8 @@ describe('loki source', () => {
 
   it('pages through more lines than the limit, including lines sharing a timestamp', async () => {
     const base = BigInt(Date.now() - 60_000) * 1_000_000n;
-    for (let i = 0; i < 25; i++) loki.push(labels, `line ${String(i).padStart(2, '0')}`, base + BigInt(Math.floor(i / 3)));
+    for (let i = 0; i < 25; i++)
+      loki.push(labels, `line ${String(i).padStart(2, '0')}`, base + BigInt(Math.floor(i / 3)));
     const c = collect(lokiSource({ url: loki.url, pollMs: 20, limit: 10 }));
     await c.until((r) => r.length === 25);
     await new Promise((r) => setTimeout(r, 100));

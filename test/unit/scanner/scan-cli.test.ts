@@ -8,7 +8,11 @@ function io(stdinText = '') {
   const out: string[] = [];
   const err: string[] = [];
   return {
-    io: { stdin: Readable.from([Buffer.from(stdinText)]), stdout: { write: (t: string) => out.push(t) }, stderr: { write: (t: string) => err.push(t) } },
+    io: {
+      stdin: Readable.from([Buffer.from(stdinText)]),
+      stdout: { write: (t: string) => out.push(t) },
+      stderr: { write: (t: string) => err.push(t) },
+    },
     out: () => out.join(''),
     err: () => err.join(''),
   };
@@ -23,7 +27,7 @@ writeFileSync(
     "thread 'main' panicked at src/x.rs:10:5:",
     'INFO retry policy: on "connection refused" wait 2s',
     'Error: connect ECONNREFUSED 127.0.0.1:5432',
-    'Error: EACCES: permission denied, open \'/workspace/x\'',
+    "Error: EACCES: permission denied, open '/workspace/x'",
     'fatal: Authentication failed for https://rex:ghp_abcdefghijklmnopqrstuvwxyz0123456789@github.com/x.git',
   ].join('\n'),
 );
@@ -34,10 +38,21 @@ describe('healer scan', () => {
   it('--json prints one object per detection and exits 1', async () => {
     const t = io();
     expect(await runScanCommand([logWithFailures, '--json'], t.io)).toBe(1);
-    const rows = t.out().trim().split('\n').map((l) => JSON.parse(l));
-    expect(rows.map((r) => [r.line_number, r.code])).toEqual([[2, 'R1'], [4, 'R2'], [5, 'R4'], [6, 'R5']]);
+    const rows = t
+      .out()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(rows.map((r) => [r.line_number, r.code])).toEqual([
+      [2, 'R1'],
+      [4, 'R2'],
+      [5, 'R4'],
+      [6, 'R5'],
+    ]);
     for (const r of rows) {
-      expect(Object.keys(r)).toEqual(expect.arrayContaining(['code', 'severity', 'priority', 'line_number', 'pattern', 'fingerprint', 'line']));
+      expect(Object.keys(r)).toEqual(
+        expect.arrayContaining(['code', 'severity', 'priority', 'line_number', 'pattern', 'fingerprint', 'line']),
+      );
       expect(r.fingerprint).toMatch(/^[0-9a-f]{16}$/);
     }
     expect(rows[3].line).not.toContain('ghp_');
@@ -91,16 +106,37 @@ describe('healer scan', () => {
     const t = io();
     t.io.stdin = Readable.from(chunks.map((c) => Buffer.from(c)));
     expect(await runScanCommand(['-', '--json'], t.io)).toBe(1);
-    expect(t.out().trim().split('\n').map((l) => JSON.parse(l)).map((r) => [r.line_number, r.code])).toEqual([[2, 'R2'], [4, 'R1']]);
+    expect(
+      t
+        .out()
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l))
+        .map((r) => [r.line_number, r.code]),
+    ).toEqual([
+      [2, 'R2'],
+      [4, 'R1'],
+    ]);
   });
 
   it('handles a line spread over several chunks, chunks without a newline and split multi-byte characters', async () => {
     const line = Buffer.from('ü ERROR: connection refused €\n');
-    const chunks = [Buffer.from('ok\nfine\n'), line.subarray(0, 1), line.subarray(1, 9), line.subarray(9, 30), line.subarray(30), Buffer.from('\npanic: x\n')];
+    const chunks = [
+      Buffer.from('ok\nfine\n'),
+      line.subarray(0, 1),
+      line.subarray(1, 9),
+      line.subarray(9, 30),
+      line.subarray(30),
+      Buffer.from('\npanic: x\n'),
+    ];
     const t = io();
     t.io.stdin = Readable.from(chunks);
     expect(await runScanCommand(['-', '--json'], t.io)).toBe(1);
-    const rows = t.out().trim().split('\n').map((l) => JSON.parse(l));
+    const rows = t
+      .out()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(rows.map((r) => [r.line_number, r.code, r.line])).toEqual([
       [3, 'R2', 'ü ERROR: connection refused €'],
       [5, 'R1', 'panic: x'],

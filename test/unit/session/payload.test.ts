@@ -19,7 +19,10 @@ describe('normaliseSessionPayload', () => {
       repository: '5dlabs/cto',
       service: 'cto',
       ctoConfig: (samplePayload('p1') as { cto_config: unknown }).cto_config,
-      tasks: [{ id: 1, title: 'Implement the API', agentHint: 'rex' }, { id: '2', title: 'Review', dependencies: [1] }],
+      tasks: [
+        { id: 1, title: 'Implement the API', agentHint: 'rex' },
+        { id: '2', title: 'Review', dependencies: [1] },
+      ],
     });
     expect(camel).toEqual(snake);
     expect(snake.namespace).toBe('cto');
@@ -58,9 +61,29 @@ describe('normaliseSessionPayload', () => {
     [{ play_id: 'p', repository: 'o/r', namespace: 'Bad_NS' }, 'namespace'],
     [{ play_id: 'p', repository: 'o/r', tasks: {} }, 'tasks'],
     [{ play_id: 'p', repository: 'o/r', tasks: [{ id: 1 }] }, 'tasks[0].title'],
-    [{ play_id: 'p', repository: 'o/r', tasks: [{ id: 1, title: 'a' }, { id: '1', title: 'b' }] }, 'tasks[1].id'],
-    [{ play_id: 'p', repository: 'o/r', cto_config: { agents: { rex: { tools: { remote: 'x' } } } } }, 'cto_config.agents.rex.tools.remote'],
-    [{ play_id: 'p', repository: 'o/r', cto_config: { agents: { rex: { tools: { localServers: { fs: { enabled: 'yes' } } } } } } }, 'cto_config.agents.rex.tools.localServers.fs.enabled'],
+    [
+      {
+        play_id: 'p',
+        repository: 'o/r',
+        tasks: [
+          { id: 1, title: 'a' },
+          { id: '1', title: 'b' },
+        ],
+      },
+      'tasks[1].id',
+    ],
+    [
+      { play_id: 'p', repository: 'o/r', cto_config: { agents: { rex: { tools: { remote: 'x' } } } } },
+      'cto_config.agents.rex.tools.remote',
+    ],
+    [
+      {
+        play_id: 'p',
+        repository: 'o/r',
+        cto_config: { agents: { rex: { tools: { localServers: { fs: { enabled: 'yes' } } } } } },
+      },
+      'cto_config.agents.rex.tools.localServers.fs.enabled',
+    ],
     [{ play_id: 'p', repository: 'o/r', tasks: [{ id: 1, title: 't', priority: 'high' }] }, 'tasks[0].priority'],
   ])('rejects %j naming %s', (body, field) => {
     expect(fieldOf(body)).toBe(field);

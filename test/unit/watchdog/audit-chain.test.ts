@@ -3,24 +3,42 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AuditLog, createAuditActivities, sha256Hex } from '../../../activities/watchdog/audit';
 import { runAuditCommand } from '../../../cli/audit';
-import { canonicalJson, chainEntry, GENESIS_HASH, verifyChain, type AuditInput } from '../../../core/watchdog/audit/entry';
+import {
+  canonicalJson,
+  chainEntry,
+  GENESIS_HASH,
+  verifyChain,
+  type AuditInput,
+} from '../../../core/watchdog/audit/entry';
 import type { StepContext } from '../../../core/watchdog/playbook/types';
 
 const input = (key: string, extra: Partial<AuditInput> = {}): AuditInput => ({
-  key, actor: 'watchdog', action: 'restart_component', target: 'scanner', result: 'succeeded', playbookRun: 'run-1', ...extra,
+  key,
+  actor: 'watchdog',
+  action: 'restart_component',
+  target: 'scanner',
+  result: 'succeeded',
+  playbookRun: 'run-1',
+  ...extra,
 });
 
 function captureIo() {
   const out: string[] = [];
   const err: string[] = [];
-  return { io: { stdout: { write: (t: string) => out.push(t) }, stderr: { write: (t: string) => err.push(t) } }, out, err };
+  return {
+    io: { stdout: { write: (t: string) => out.push(t) }, stderr: { write: (t: string) => err.push(t) } },
+    out,
+    err,
+  };
 }
 
 const tempLog = (): string => join(mkdtempSync(join(tmpdir(), 'healer-audit-')), 'audit.jsonl');
 
 describe('canonical JSON and the chain (pure)', () => {
   it('sorts keys at every level and drops undefined, so equal content hashes equally', () => {
-    expect(canonicalJson({ b: 1, a: { d: [1, { z: 1, y: 2 }], c: undefined } })).toBe('{"a":{"d":[1,{"y":2,"z":1}]},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: [1, { z: 1, y: 2 }], c: undefined } })).toBe(
+      '{"a":{"d":[1,{"y":2,"z":1}]},"b":1}',
+    );
   });
 
   it('links each entry to the previous hash, starting from the genesis hash', () => {
@@ -28,25 +46,49 @@ describe('canonical JSON and the chain (pure)', () => {
     const second = chainEntry(input('k2'), first, '2026-01-01T00:00:01.000Z', sha256Hex);
     expect(first).toMatchObject({ seq: 1, prevHash: GENESIS_HASH });
     expect(second).toMatchObject({ seq: 2, prevHash: first.hash });
-    expect(verifyChain([JSON.stringify(first), JSON.stringify(second)], sha256Hex)).toEqual({ ok: true, entries: 2, lastHash: second.hash });
+    expect(verifyChain([JSON.stringify(first), JSON.stringify(second)], sha256Hex)).toEqual({
+      ok: true,
+      entries: 2,
+      lastHash: second.hash,
+    });
   });
 
   it('names the first edited, removed or reordered entry', () => {
     const entries = [1, 2, 3].map((n) => input(`k${n}`));
-    const chain = entries.reduce<ReturnType<typeof chainEntry>[]>((acc, e, i) => [...acc, chainEntry(e, acc[i - 1], 't', sha256Hex)], []);
+    const chain = entries.reduce<ReturnType<typeof chainEntry>[]>(
+      (acc, e, i) => [...acc, chainEntry(e, acc[i - 1], 't', sha256Hex)],
+      [],
+    );
     const lines = chain.map((e) => JSON.stringify(e));
 
     const edited = [...lines];
     edited[1] = edited[1].replace('"succeeded"', '"failed"');
-    expect(verifyChain(edited, sha256Hex)).toMatchObject({ ok: false, line: 2, seq: 2, reason: expect.stringMatching(/edited/) });
+    expect(verifyChain(edited, sha256Hex)).toMatchObject({
+      ok: false,
+      line: 2,
+      seq: 2,
+      reason: expect.stringMatching(/edited/),
+    });
 
-    expect(verifyChain([lines[0], lines[2]], sha256Hex)).toMatchObject({ ok: false, line: 2, reason: expect.stringMatching(/removed or reordered/) });
+    expect(verifyChain([lines[0], lines[2]], sha256Hex)).toMatchObject({
+      ok: false,
+      line: 2,
+      reason: expect.stringMatching(/removed or reordered/),
+    });
 
     // A forged entry with a correct own hash still breaks the link to its predecessor.
     const forged = chainEntry(input('k2', { result: 'failed' }), { ...chain[0], hash: 'f'.repeat(64) }, 't', sha256Hex);
-    expect(verifyChain([lines[0], JSON.stringify(forged), lines[2]], sha256Hex)).toMatchObject({ ok: false, line: 2, reason: expect.stringMatching(/prevHash/) });
+    expect(verifyChain([lines[0], JSON.stringify(forged), lines[2]], sha256Hex)).toMatchObject({
+      ok: false,
+      line: 2,
+      reason: expect.stringMatching(/prevHash/),
+    });
 
-    expect(verifyChain([lines[0], '{not json'], sha256Hex)).toMatchObject({ ok: false, line: 2, reason: 'not valid JSON' });
+    expect(verifyChain([lines[0], '{not json'], sha256Hex)).toMatchObject({
+      ok: false,
+      line: 2,
+      reason: 'not valid JSON',
+    });
   });
 });
 
@@ -78,15 +120,34 @@ describe('AuditLog (file)', () => {
     const log = new AuditLog(tempLog());
     const { recordPlaybookAudit } = createAuditActivities({ log });
     const context: StepContext = {
-      playbook: 'healer_mutual_restart', run: 'pb-1', stepId: 'audit', namespace: 'cto', watchdogWorkflowId: 'watchdog-cto',
-      key: 'pb-1/audit', runStartedAt: '2026-01-01T00:00:05.000Z', triggeredAt: '2026-01-01T00:00:00.000Z', now: '2026-01-01T00:00:42.000Z',
-      sloExceeded: false, steps: [{ stepId: 'restart_failed', status: 'succeeded' }],
+      playbook: 'healer_mutual_restart',
+      run: 'pb-1',
+      stepId: 'audit',
+      namespace: 'cto',
+      watchdogWorkflowId: 'watchdog-cto',
+      key: 'pb-1/audit',
+      runStartedAt: '2026-01-01T00:00:05.000Z',
+      triggeredAt: '2026-01-01T00:00:00.000Z',
+      now: '2026-01-01T00:00:42.000Z',
+      sloExceeded: false,
+      steps: [{ stepId: 'restart_failed', status: 'succeeded' }],
     };
-    await recordPlaybookAudit({ params: { message: 'mutual restart of scanner', include_recovery_time: true }, context });
-    await recordPlaybookAudit({ params: { message: 'mutual restart of scanner', include_recovery_time: true }, context });
+    await recordPlaybookAudit({
+      params: { message: 'mutual restart of scanner', include_recovery_time: true },
+      context,
+    });
+    await recordPlaybookAudit({
+      params: { message: 'mutual restart of scanner', include_recovery_time: true },
+      context,
+    });
     const [entry] = await log.tail();
-    expect((await log.tail())).toHaveLength(1);
-    expect(entry).toMatchObject({ action: 'playbook.summary', result: 'succeeded', playbookRun: 'pb-1', details: { recoveryMs: 42_000 } });
+    expect(await log.tail()).toHaveLength(1);
+    expect(entry).toMatchObject({
+      action: 'playbook.summary',
+      result: 'succeeded',
+      playbookRun: 'pb-1',
+      details: { recoveryMs: 42_000 },
+    });
   });
 });
 
@@ -103,7 +164,9 @@ describe('healer audit verify', () => {
     writeFileSync(log.path, lines.join('\n'));
     const broken = captureIo();
     expect(await runAuditCommand(['verify', log.path], broken.io)).toBe(1);
-    expect(broken.out.join('')).toMatch(/BROKEN at entry 2 \(line 2\): content does not match its hash.*1 entries before it are intact/);
+    expect(broken.out.join('')).toMatch(
+      /BROKEN at entry 2 \(line 2\): content does not match its hash.*1 entries before it are intact/,
+    );
   });
 
   it('exits 2 for a missing file or bad usage', async () => {

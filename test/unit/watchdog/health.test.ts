@@ -12,11 +12,27 @@ import {
 } from '../../../core/watchdog/health';
 
 const policy: WatchdogPolicy = {
-  silentAfterMs: 30_000, stuckAfterMs: 30_000, allSilentAfterMs: 60_000,
-  restartLimit: 3, restartWindowMs: 600_000, backoffBaseMs: 30_000, backoffMaxMs: 300_000,
+  silentAfterMs: 30_000,
+  stuckAfterMs: 30_000,
+  allSilentAfterMs: 60_000,
+  restartLimit: 3,
+  restartWindowMs: 600_000,
+  backoffBaseMs: 30_000,
+  backoffMaxMs: 300_000,
 };
-const beat = (c: TrackedComponent | undefined, name: string, at: number, instanceId = `${name}-1`, cursor?: number, hasNewData?: boolean) =>
-  applyHeartbeat(c, { component: name, instanceId, ...(cursor !== undefined ? { progress: { cursor, hasNewData } } : {}) }, at);
+const beat = (
+  c: TrackedComponent | undefined,
+  name: string,
+  at: number,
+  instanceId = `${name}-1`,
+  cursor?: number,
+  hasNewData?: boolean,
+) =>
+  applyHeartbeat(
+    c,
+    { component: name, instanceId, ...(cursor !== undefined ? { progress: { cursor, hasNewData } } : {}) },
+    at,
+  );
 const decideAt = (components: TrackedComponent[], nowMs: number, busy: string[] = [], emergencyRuns: number[] = []) =>
   decide({ components, nowMs, policy, emergencyRunning: false, busy: new Set(busy), emergencyRuns });
 
@@ -55,7 +71,9 @@ describe('component health', () => {
 
 describe('bounded restarts', () => {
   it('back-off doubles per restart in the window, capped', () => {
-    expect([1, 2, 3, 4, 5, 6].map((n) => backoffMs(n, policy))).toEqual([30_000, 60_000, 120_000, 240_000, 300_000, 300_000]);
+    expect([1, 2, 3, 4, 5, 6].map((n) => backoffMs(n, policy))).toEqual([
+      30_000, 60_000, 120_000, 240_000, 300_000, 300_000,
+    ]);
     expect(nextRestartAllowedMs([0, 100_000], 100_000, policy)).toBe(160_000);
     expect(nextRestartAllowedMs([0], 700_000, policy)).toBe(700_000); // aged out of the window
   });
@@ -63,10 +81,14 @@ describe('bounded restarts', () => {
   it('restarts a silent component with a healthy helper, waits out the back-off, then gives up at the limit', () => {
     const worker = beat(undefined, 'worker', 200_000);
     const scanner = (restarts: number[]) => ({ ...beat(undefined, 'scanner', 0), restarts });
-    expect(decideAt([scanner([]), worker], 200_000)).toEqual([{ kind: 'mutual_restart', component: 'scanner', healthy: 'worker' }]);
+    expect(decideAt([scanner([]), worker], 200_000)).toEqual([
+      { kind: 'mutual_restart', component: 'scanner', healthy: 'worker' },
+    ]);
     expect(decideAt([scanner([180_000]), worker], 200_000)).toEqual([]); // back-off 30 s not over
     expect(decideAt([scanner([100_000, 150_000]), worker], 200_000)).toEqual([]); // back-off 60 s not over
-    expect(decideAt([scanner([100_000, 150_000]), worker], 210_000)).toEqual([{ kind: 'mutual_restart', component: 'scanner', healthy: 'worker' }]);
+    expect(decideAt([scanner([100_000, 150_000]), worker], 210_000)).toEqual([
+      { kind: 'mutual_restart', component: 'scanner', healthy: 'worker' },
+    ]);
     expect(decideAt([scanner([100_000, 150_000, 190_000]), worker], 200_000)).toEqual([
       { kind: 'give_up', components: ['scanner'], reason: 'silent after 3 restarts in 10 min' },
     ]);
@@ -100,8 +122,16 @@ describe('emergency', () => {
     const all = [beat(undefined, 'scanner', 0), beat(undefined, 'worker', 1000)];
     expect(decideAt(all, 60_999)).toEqual([]);
     expect(decideAt(all, 61_000)).toEqual([{ kind: 'emergency', components: ['scanner', 'worker'] }]);
-    expect(decideAt(all, 61_000, [], [1, 2, 3])).toEqual([{ kind: 'give_up', components: ['scanner', 'worker'], reason: expect.stringMatching(/emergency recovery already ran 3 times/) }]);
-    expect(decide({ components: all, nowMs: 61_000, policy, emergencyRunning: true, busy: new Set(), emergencyRuns: [] })).toEqual([]);
+    expect(decideAt(all, 61_000, [], [1, 2, 3])).toEqual([
+      {
+        kind: 'give_up',
+        components: ['scanner', 'worker'],
+        reason: expect.stringMatching(/emergency recovery already ran 3 times/),
+      },
+    ]);
+    expect(
+      decide({ components: all, nowMs: 61_000, policy, emergencyRunning: true, busy: new Set(), emergencyRuns: [] }),
+    ).toEqual([]);
   });
 
   it('wakes at the next moment a decision can change', () => {

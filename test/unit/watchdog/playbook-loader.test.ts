@@ -33,7 +33,13 @@ describe('loadPlaybook', () => {
     const playbook = loadPlaybook(read('healer_mutual_restart.yaml'), 'playbooks/healer_mutual_restart.yaml');
     expect(playbook.name).toBe('healer_mutual_restart');
     expect(playbook.sloMs).toBe(60_000);
-    expect(playbook.steps.map((s) => s.id)).toEqual(['verify_recovering_side', 'restart_failed', 'verify_back', 'verify_both', 'audit']);
+    expect(playbook.steps.map((s) => s.id)).toEqual([
+      'verify_recovering_side',
+      'restart_failed',
+      'verify_back',
+      'verify_both',
+      'audit',
+    ]);
     const verifyBack = playbook.steps.find((s) => s.id === 'verify_back')!;
     expect(verifyBack.retry).toEqual({ attempts: 3, intervalMs: 10_000 });
     expect(verifyBack.line).toBeGreaterThan(1);
@@ -43,14 +49,24 @@ describe('loadPlaybook', () => {
     const playbook = loadPlaybook(read('emergency_healer_recovery.yaml'), 'playbooks/emergency_healer_recovery.yaml');
     expect(playbook.sloMs).toBe(120_000);
     expect(playbook.steps.map((s) => s.id)).toEqual([
-      'enter_emergency_mode', 'delegate', 'force_restart', 'verify_each', 'revoke_delegation', 'leave_emergency_mode', 'verify_mutual_recovery', 'audit',
+      'enter_emergency_mode',
+      'delegate',
+      'force_restart',
+      'verify_each',
+      'revoke_delegation',
+      'leave_emergency_mode',
+      'verify_mutual_recovery',
+      'audit',
     ]);
     expect(playbook.steps.find((s) => s.id === 'revoke_delegation')!.always).toBe(true);
     const restart = playbook.steps.find((s) => s.id === 'force_restart')!;
     expect(restart.forEach).toBe('components');
     expect(restart.retry.attempts).toBe(3);
     expect(playbook.steps.find((s) => s.id === 'verify_each')!.retry).toEqual({ attempts: 5, intervalMs: 5000 });
-    expect(playbook.parameters.find((p) => p.name === 'standby_replicas')).toMatchObject({ default: 1, required: false });
+    expect(playbook.parameters.find((p) => p.name === 'standby_replicas')).toMatchObject({
+      default: 1,
+      required: false,
+    });
   });
 
   it('accepts a minimal valid playbook', () => {
@@ -67,17 +83,27 @@ describe('loadPlaybook', () => {
 
   it('rejects a missing action parameter at the step line', () => {
     const problems = problemsOf(VALID.replace('      component: "{{ target }}"\n', '      force: true\n'));
-    expect(problems).toEqual([expect.objectContaining({ line: 6, message: expect.stringMatching(/missing parameter "component"/) })]);
+    expect(problems).toEqual([
+      expect.objectContaining({ line: 6, message: expect.stringMatching(/missing parameter "component"/) }),
+    ]);
   });
 
   it('rejects a template naming no parameter, at the line of the value', () => {
     const problems = problemsOf(VALID.replace('{{ target }}', '{{ tagret }}'));
-    expect(problems).toEqual([expect.objectContaining({ line: 9, message: expect.stringMatching(/\{\{ tagret \}\} names no parameter/) })]);
+    expect(problems).toEqual([
+      expect.objectContaining({ line: 9, message: expect.stringMatching(/\{\{ tagret \}\} names no parameter/) }),
+    ]);
   });
 
   it('rejects malformed templates and {{ item }} outside for_each', () => {
-    expect(problemsOf(VALID.replace('{{ target }}', '{{ target')).map((p) => p.message).join()).toMatch(/unbalanced/);
-    expect(problemsOf(VALID.replace('{{ target }}', '{{ item }}'))[0].message).toMatch(/only defined in a for_each step/);
+    expect(
+      problemsOf(VALID.replace('{{ target }}', '{{ target'))
+        .map((p) => p.message)
+        .join(),
+    ).toMatch(/unbalanced/);
+    expect(problemsOf(VALID.replace('{{ target }}', '{{ item }}'))[0].message).toMatch(
+      /only defined in a for_each step/,
+    );
   });
 
   it('rejects a template whose parameter type does not fit the action', () => {
@@ -116,6 +142,8 @@ steps:
   });
 
   it('puts file and line in the error message', () => {
-    expect(() => loadPlaybook(VALID.replace('restart_component', 'nope'), 'playbooks/x.yaml')).toThrow(/^playbooks\/x\.yaml:7: /);
+    expect(() => loadPlaybook(VALID.replace('restart_component', 'nope'), 'playbooks/x.yaml')).toThrow(
+      /^playbooks\/x\.yaml:7: /,
+    );
   });
 });

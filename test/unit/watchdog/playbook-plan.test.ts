@@ -1,12 +1,34 @@
-import { isHalted, nextStep, outcomeOf, scalePlaybook, skippedSteps, type RunState, type StepRecord } from '../../../core/watchdog/playbook/plan';
-import { renderStepParams, resolveParameters, stepItems, TemplateError } from '../../../core/watchdog/playbook/template';
+import {
+  isHalted,
+  nextStep,
+  outcomeOf,
+  scalePlaybook,
+  skippedSteps,
+  type RunState,
+  type StepRecord,
+} from '../../../core/watchdog/playbook/plan';
+import {
+  renderStepParams,
+  resolveParameters,
+  stepItems,
+  TemplateError,
+} from '../../../core/watchdog/playbook/template';
 import type { Playbook, PlaybookStep } from '../../../core/watchdog/playbook/types';
 
 const step = (id: string, always = false): PlaybookStep => ({
-  id, action: 'audit', params: {}, timeoutMs: 1000, retry: { attempts: 1, intervalMs: 0 }, always, line: 1,
+  id,
+  action: 'audit',
+  params: {},
+  timeoutMs: 1000,
+  retry: { attempts: 1, intervalMs: 0 },
+  always,
+  line: 1,
 });
 const playbook: Playbook = {
-  name: 'p', file: 'p.yaml', sloMs: 10_000, parameters: [],
+  name: 'p',
+  file: 'p.yaml',
+  sloMs: 10_000,
+  parameters: [],
   steps: [step('enter'), step('delegate'), step('restart'), step('revoke', true), step('verify'), step('audit', true)],
 };
 
@@ -51,7 +73,11 @@ describe('playbook step order', () => {
   });
 
   it('scales durations for short test timers, keeping a floor on timeouts', () => {
-    const scaled = scalePlaybook({ ...playbook, steps: [{ ...step('x'), timeoutMs: 20_000, retry: { attempts: 3, intervalMs: 10_000 } }] }, 0.01, 500);
+    const scaled = scalePlaybook(
+      { ...playbook, steps: [{ ...step('x'), timeoutMs: 20_000, retry: { attempts: 3, intervalMs: 10_000 } }] },
+      0.01,
+      500,
+    );
     expect(scaled.sloMs).toBe(100);
     expect(scaled.steps[0].timeoutMs).toBe(500);
     expect(scaled.steps[0].retry).toEqual({ attempts: 3, intervalMs: 100 });
@@ -71,7 +97,10 @@ describe('templates', () => {
   it('fills defaults and keeps the type of a whole-value template', () => {
     const values = resolveParameters(withParams, { failed: 'scanner', components: ['scanner', 'worker'] });
     const rendered = renderStepParams(
-      { ...step('s'), params: { n: '{{ replicas }}', list: '{{components}}', text: 'restart {{ failed }} of {{ components }}' } },
+      {
+        ...step('s'),
+        params: { n: '{{ replicas }}', list: '{{components}}', text: 'restart {{ failed }} of {{ components }}' },
+      },
       values,
     );
     expect(rendered).toEqual({ n: 2, list: ['scanner', 'worker'], text: 'restart scanner of scanner,worker' });
@@ -88,7 +117,10 @@ describe('templates', () => {
     const values = { components: ['scanner', 'worker'] };
     const items = stepItems(forEach, values);
     expect(items).toEqual(['scanner', 'worker']);
-    expect(items.map((item) => renderStepParams(forEach, values, item))).toEqual([{ component: 'scanner' }, { component: 'worker' }]);
+    expect(items.map((item) => renderStepParams(forEach, values, item))).toEqual([
+      { component: 'scanner' },
+      { component: 'worker' },
+    ]);
     expect(stepItems(step('plain'), values)).toEqual([undefined]);
     expect(() => renderStepParams({ ...step('x'), params: { a: '{{ nope }}' } }, values)).toThrow(TemplateError);
   });
