@@ -14,12 +14,9 @@ export function bearerMatches(header: string | undefined, token: string): boolea
 export function requireToken(token: string | undefined) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     if (token === undefined || bearerMatches(request.headers.authorization, token)) return;
-    await reply
-      .code(401)
-      .header('www-authenticate', 'Bearer realm="healer"')
-      .send({
-        error: 'unauthorized',
-        message: 'a valid bearer token is required (Authorization: Bearer <HEALER_API_TOKEN>)',
-      });
+    await reply.code(401).header('www-authenticate', 'Bearer realm="healer"').send({
+      error: 'unauthorized',
+      message: 'a valid bearer token is required (Authorization: Bearer <HEALER_API_TOKEN>)',
+    });
   };
 }

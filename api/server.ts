@@ -69,12 +69,10 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
         temporal: { address: config.temporal.address, namespace: config.temporal.namespace, reachable: true },
       };
     } catch (error) {
-      return reply
-        .code(503)
-        .send({
-          status: 'degraded',
-          temporal: { address: config.temporal.address, reachable: false, error: (error as Error).message },
-        });
+      return reply.code(503).send({
+        status: 'degraded',
+        temporal: { address: config.temporal.address, reachable: false, error: (error as Error).message },
+      });
     }
   });
 

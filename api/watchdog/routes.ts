@@ -28,12 +28,10 @@ export const watchdogRoutes: FastifyPluginAsync<WatchdogRoutesOptions> = async (
         return await options.client.workflow.getHandle(watchdogWorkflowId(namespace)).query(watchdogStatusQuery);
       } catch (error) {
         if (error instanceof WorkflowNotFoundError) {
-          return reply
-            .code(404)
-            .send({
-              error: 'not_found',
-              message: `no watchdog is running for namespace ${namespace} (start it with \`healer watchdog\`)`,
-            });
+          return reply.code(404).send({
+            error: 'not_found',
+            message: `no watchdog is running for namespace ${namespace} (start it with \`healer watchdog\`)`,
+          });
         }
         throw error;
       }
