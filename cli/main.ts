@@ -229,5 +229,5 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => process.exit(code));
+  void main(process.argv.slice(2)).then((code) => process.exit(code));
 }

@@ -1,6 +1,6 @@
 // The human gate and incident reads: POST /api/v1/incidents/{id}/approve|reject, GET /api/v1/incidents/{id}.
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import type { FastifyInstance, preHandlerHookHandler } from 'fastify';
+import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
 import { incidentStatusQuery } from '../../core/contract';
 import { notFound } from '../errors';
 import type { createIncidentDecisions } from '../mcp/temporal-actions';
@@ -18,7 +18,7 @@ const decisionBody = {
 
 export function registerIncidentRoutes(
   app: FastifyInstance,
-  deps: { client: Client; decisions: ReturnType<typeof createIncidentDecisions>; guard: preHandlerHookHandler },
+  deps: { client: Client; decisions: ReturnType<typeof createIncidentDecisions>; guard: preHandlerAsyncHookHandler },
 ): void {
   app.get<{ Params: { id: string } }>('/api/v1/incidents/:id', { schema: { params: idParam } }, async (request) => {
     try {

@@ -1,7 +1,7 @@
 // POST /api/v1/session/{play_id}/logs: pushed log lines are scanned like any other source.
 // JSON `{lines: [...], labels: {agent, task_id, pod}}`, or text/plain one line per line with the
 // labels as query parameters. 202 once accepted; 400 naming what is wrong; 404 for an unknown session.
-import type { FastifyInstance, preHandlerHookHandler } from 'fastify';
+import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
 import type { SessionService } from './sessions';
 import { badRequest } from '../errors';
 import type { PushLogs } from '../mcp/push-logs';
@@ -42,7 +42,7 @@ function readLabels(source: unknown, where: string): Labels {
 
 export function registerLogRoutes(
   app: FastifyInstance,
-  deps: { sessions: SessionService; pushLogs: PushLogs; guard: preHandlerHookHandler },
+  deps: { sessions: SessionService; pushLogs: PushLogs; guard: preHandlerAsyncHookHandler },
 ): void {
   app.post<{ Params: { play_id: string }; Querystring: Record<string, string> }>(
     '/api/v1/session/:play_id/logs',
