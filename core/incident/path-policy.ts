@@ -2,22 +2,66 @@
 // must also match one of them. A model answer with any forbidden path is rejected as a whole.
 import type { FileEdit } from './schemas';
 
+// Denied unless a user removes them from their own policy: files that run with the repository's
+// privileges (CI/CD), decide who reviews (CODEOWNERS), or hold credentials and secrets. A model answer
+// can be steered by text in a log line, so these are never written by Healer on its own.
 export const DEFAULT_DENIED_PATHS: readonly string[] = [
-  '.github/workflows/**',
+  // CI/CD and repository automation
+  '.github/**',
+  '.gitlab-ci.yml',
+  '.gitlab/**',
+  '.circleci/**',
+  '.buildkite/**',
+  '**/Jenkinsfile',
+  '**/azure-pipelines.yml',
+  '**/bitbucket-pipelines.yml',
+  '**/.travis.yml',
+  '**/CODEOWNERS',
+  '**/.git/**',
+  '**/.gitmodules',
+  // package-manager and tool credentials
+  '**/.npmrc',
+  '**/.yarnrc',
+  '**/.yarnrc.yml',
+  '**/.pypirc',
+  '**/pip.conf',
+  '**/.netrc',
+  '**/.docker/config.json',
+  '**/.m2/settings.xml',
+  '**/.gem/credentials',
+  '**/.cargo/credentials*',
+  '**/.aws/**',
+  '**/.kube/config',
+  '**/kubeconfig*',
+  // secrets, credentials, keys and encrypted files, wherever they live
   '**/.env',
   '**/.env.*',
+  '**/*secret*',
+  '**/*secret*/**',
+  '**/*credential*',
+  '**/*credential*/**',
   '**/*.pem',
   '**/*.key',
   '**/*.p12',
+  '**/*.pfx',
+  '**/*.jks',
+  '**/*.keystore',
+  '**/*.enc',
+  '**/*.gpg',
+  '**/*.age',
+  '**/*.asc',
+  '**/*.sops.*',
   '**/id_rsa*',
-  '**/secrets/**',
-  '**/.git/**',
+  '**/id_ed25519*',
+  '**/id_ecdsa*',
 ];
 
 export interface PathPolicy {
   /** Empty: everything not denied is allowed. */
   allow: string[];
   deny: string[];
+  /** Why a path outside `allow` is refused (default: not in the allowed paths). */
+  allowReason?: string;
 }
 
 export const DEFAULT_PATH_POLICY: PathPolicy = { allow: [], deny: [...DEFAULT_DENIED_PATHS] };
@@ -54,13 +98,24 @@ export function pathViolation(rawPath: string, policy: PathPolicy): string | und
     return 'path must not contain empty, "." or ".." segments';
   const denied = policy.deny.find((g) => matchesGlob(path, g));
   if (denied) return `forbidden by ${denied}`;
-  if (policy.allow.length > 0 && !policy.allow.some((g) => matchesGlob(path, g))) return 'not in the allowed paths';
+  if (policy.allow.length > 0 && !policy.allow.some((g) => matchesGlob(path, g)))
+    return policy.allowReason ?? 'not in the allowed paths';
   return undefined;
 }
 
 export interface PathViolation {
   path: string;
   reason: string;
+}
+
+/**
+ * With no allow globs configured, a patch may only change the files the evaluation named: a model that was
+ * steered (for example by instructions planted in a log line) cannot reach further into the repository.
+ */
+export function scopeToNamedFiles(policy: PathPolicy, namedFiles: readonly string[]): PathPolicy {
+  if (policy.allow.length > 0) return policy;
+  const named = namedFiles.map((path) => path.trim()).filter((path) => path.length > 0 && !/[*?]/.test(path));
+  return { ...policy, allow: named, allowReason: 'not among the files named in the evaluation' };
 }
 
 export function checkEditPaths(edits: readonly FileEdit[], policy: PathPolicy): PathViolation[] {
