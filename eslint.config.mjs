@@ -66,7 +66,7 @@ export default tseslint.config(
       'workers/**/*.ts',
       'scripts/**/*.ts',
     ],
-    ignores: ['scripts/bench/**'],
+    ignores: ['scripts/bench/**', 'scripts/chaos/**'],
     rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: layerRules.production }] },
   },
   {

@@ -11,6 +11,10 @@ module.exports = {
   transformIgnorePatterns: [
     '/node_modules/(?!(content-type|@octokit|universal-user-agent|before-after-hook|fast-content-type-parse|@kubernetes|openid-client|oauth4webapi|jose|hpagent|isomorphic-ws|stream-buffers|rfc4648|jsonpath-plus|@jsep-plugin|jsep)/)',
   ],
+  // Exported for `import` only (no `require` condition): jest's CommonJS resolver needs the file named.
+  moduleNameMapper: {
+    '^@octokit/webhooks-methods$': '<rootDir>/node_modules/@octokit/webhooks-methods/dist-node/index.js',
+  },
   globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',
   testTimeout: 60_000,

@@ -1,5 +1,6 @@
-// The Kubernetes clients Healer's activities use, from KUBECONFIG or the in-cluster service account.
+// The Kubernetes clients Healer uses, from the configured kubeconfig or the pod's service account.
 import { AppsV1Api, CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import type { HealerConfig } from '../runtime/config';
 
 export interface KubeClients {
   core: CoreV1Api;
@@ -8,14 +9,17 @@ export interface KubeClients {
 }
 
 /** Null when there is no cluster to talk to (local dev without a kubeconfig). */
-export function kubeClientsFromEnv(
-  kubeconfig: string | undefined,
-  env: NodeJS.ProcessEnv = process.env,
-): KubeClients | null {
+export function kubeConfigFrom(settings: HealerConfig['kubernetes']): KubeConfig | null {
   const kc = new KubeConfig();
-  if (kubeconfig) kc.loadFromFile(kubeconfig);
-  else if (env.KUBERNETES_SERVICE_HOST) kc.loadFromCluster();
+  if (settings.kubeconfig) kc.loadFromFile(settings.kubeconfig);
+  else if (settings.inCluster) kc.loadFromCluster();
   else return null;
+  return kc;
+}
+
+export function kubeClientsFrom(settings: HealerConfig['kubernetes']): KubeClients | null {
+  const kc = kubeConfigFrom(settings);
+  if (!kc) return null;
   return {
     core: kc.makeApiClient(CoreV1Api),
     custom: kc.makeApiClient(CustomObjectsApi),

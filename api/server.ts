@@ -1,90 +1,71 @@
 // The HTTP API (design §3). Routes read from and write to Temporal through SessionService.
-import Fastify, { type FastifyInstance } from 'fastify';
-import { Client, Connection } from '@temporalio/client';
-import { normaliseSessionPayload, PayloadError } from '../core/session/payload';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Client } from '@temporalio/client';
+import { normaliseSessionPayload } from '../core/session/payload';
 import type { HealerConfig } from '../runtime/config';
-import { requireToken } from './auth';
-import { HttpError } from './errors';
-import { SessionService } from './session/sessions';
+import { connectApi, mcpDepsOf, type ApiServices, type ComposeOptions } from './compose';
+import { edgeServerOptions, protectApi } from './edge';
+import { jsonField, paramsSchema } from './field-schemas';
+import { registerSessionListRoutes } from './session/list-routes';
 import { healthApiRoutes } from './model/health-api';
+import { budgetGauges } from './model/budget-metrics';
 import { watchdogRoutes } from './watchdog/routes';
 import { registerLogRoutes } from './session/log-routes';
 import { registerIncidentRoutes } from './incident/routes';
-import { createPushLogs } from './mcp/push-logs';
-import { createIncidentDecisions, createWatchdogReader } from './mcp/temporal-actions';
-import { registerMcpRoute, type McpDeps } from './mcp';
+import { registerGitHubRoutes } from './github/routes';
+import { registerMcpRoute } from './mcp';
+import { registerTemporalCircuit, type TemporalCircuit } from './temporal-circuit';
 import { healerMetrics, instrumentFastify, type HealerMetrics } from '../runtime/metrics';
+import type { Logger } from '../runtime/logger';
+import { traceRequests } from './tracing';
 
 export interface ApiDeps {
   config: HealerConfig;
   client: Client;
-  sessions: SessionService;
+  /** Sessions and operations, from composeApi (api/compose.ts): the HTTP routes and /mcp share them. */
+  services: ApiServices;
   metrics?: HealerMetrics;
-  /** MCP's optional operations (log push, incident decisions, watchdog); default: built on `client`. */
-  mcp?: Omit<McpDeps, 'sessions' | 'client'>;
+  /** Answers 503 with Retry-After at once while Temporal is unreachable (api/temporal-circuit.ts). */
+  circuit?: TemporalCircuit;
+  /** The process logger (runtime/logger.ts); without it Fastify's own at HEALER_LOG_LEVEL. */
+  logger?: Logger;
 }
 
-const playIdParam = {
-  type: 'object',
-  properties: { play_id: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$' } },
-  required: ['play_id'],
-} as const;
+const playIdParam = paramsSchema({ play_id: 'playId' });
 
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
-  const { config, sessions } = deps;
+  const { config, services } = deps;
+  const { sessions } = services;
   const app = Fastify({
-    logger: {
-      level: config.logLevel,
-      redact: ['req.headers.authorization'],
-    },
-    bodyLimit: 5 * 1024 * 1024,
+    ...(deps.logger
+      ? { loggerInstance: deps.logger as FastifyBaseLogger }
+      : { logger: { level: config.logLevel, redact: ['req.headers.authorization'] } }),
+    ...edgeServerOptions,
   });
-  const guard = requireToken(config.api.token);
+  await protectApi(app, config.api);
   const metrics = deps.metrics ?? healerMetrics('api');
   instrumentFastify(app, metrics);
-
-  app.setErrorHandler(
-    async (error: Error & { statusCode?: number; validation?: unknown; code?: string }, request, reply) => {
-      if (error instanceof HttpError) {
-        return reply
-          .code(error.statusCode)
-          .send({ error: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) });
-      }
-      if (error instanceof PayloadError)
-        return reply.code(400).send({ error: 'invalid_payload', message: error.message, field: error.field });
-      if (error.validation) return reply.code(400).send({ error: 'invalid_request', message: error.message });
-      if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
-        return reply.code(error.statusCode).send({ error: error.code ?? 'bad_request', message: error.message });
-      }
-      request.log.error({ err: error }, 'request failed');
-      return reply.code(500).send({ error: 'internal', message: 'internal error; see the API log' });
-    },
-  );
+  traceRequests(app);
+  if (deps.circuit) registerTemporalCircuit(app, deps.circuit);
 
   app.get('/health', async (_request, reply) => {
     try {
       await deps.client.connection.workflowService.describeNamespace({ namespace: config.temporal.namespace });
-      return {
-        status: 'ok',
-        temporal: { address: config.temporal.address, namespace: config.temporal.namespace, reachable: true },
-      };
-    } catch (error) {
-      return reply.code(503).send({
-        status: 'degraded',
-        temporal: { address: config.temporal.address, reachable: false, error: (error as Error).message },
-      });
+      return { status: 'ok', temporal: { reachable: true } };
+    } catch {
+      // Liveness for anyone who can reach the port: no addresses or error texts (the API log has them).
+      return reply.code(503).send({ status: 'degraded', temporal: { reachable: false } });
     }
   });
 
   await healthApiRoutes(app, {
     client: deps.client,
-    logDir: config.logPath,
-    dailyBudgetUsd: config.dailyBudgetUsd,
+    dailyBudgetUsd: config.modelGateway.dailyBudgetUsd,
     healthWorkflowId: config.modelGateway.healthWorkflowId,
     budgetWorkflowPrefix: config.modelGateway.budgetWorkflowPrefix,
   });
 
-  app.post('/api/v1/session/start', { preHandler: guard }, async (request, reply) => {
+  app.post('/api/v1/session/start', async (request, reply) => {
     const input = normaliseSessionPayload(request.body);
     const started = await sessions.start(input);
     return reply.code(201).send({ playId: input.playId, status: 'active', ...started });
@@ -96,27 +77,18 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     async (request) => sessions.get(request.params.play_id),
   );
 
-  app.get('/api/v1/sessions', async () => {
-    const list = await sessions.list();
-    return { count: list.length, sessions: list };
-  });
-
-  app.get('/api/v1/sessions/active', async () => {
-    const list = await sessions.list({ activeOnly: true });
-    return { count: list.length, sessions: list };
-  });
+  registerSessionListRoutes(app, sessions);
 
   app.post<{ Params: { play_id: string }; Body: { status?: string; reason?: string } | undefined }>(
     '/api/v1/session/:play_id/end',
     {
-      preHandler: guard,
       schema: {
         params: playIdParam,
         body: {
           type: ['object', 'null'],
           properties: {
             status: { type: 'string', enum: ['completed', 'failed', 'cancelled'] },
-            reason: { type: 'string', maxLength: 2000 },
+            reason: { ...jsonField('endReason'), minLength: 0 },
           },
           additionalProperties: false,
         },
@@ -132,28 +104,30 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     },
   );
 
-  // One log push and one set of incident decisions serve both the HTTP routes and MCP.
-  const pushLogs = createPushLogs(deps.client, { taskQueue: sessions.taskQueue });
-  const decisions = createIncidentDecisions(deps.client);
-  const mcpExtras = deps.mcp ?? {
-    pushLogs,
-    ...decisions,
-    watchdogState: createWatchdogReader(deps.client, config.namespace),
-  };
-  registerLogRoutes(app, { sessions, pushLogs, guard });
-  registerIncidentRoutes(app, { client: deps.client, decisions, guard });
+  registerLogRoutes(app, { sessions, pushLogs: services.pushLogs });
+  registerIncidentRoutes(app, { client: deps.client, decisions: services.decisions });
+  registerGitHubRoutes(app, { client: deps.client, config, taskQueue: sessions.taskQueue });
 
   await app.register(watchdogRoutes, { client: deps.client, namespace: config.namespace });
 
-  app.get('/metrics', async (_request, reply) =>
-    reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
+  const refreshBudget = budgetGauges(
+    {
+      client: deps.client,
+      healthWorkflowId: config.modelGateway.healthWorkflowId,
+      budgetWorkflowPrefix: config.modelGateway.budgetWorkflowPrefix,
+    },
+    config.modelGateway.dailyBudgetUsd,
+    metrics,
   );
+  app.get('/metrics', async (_request, reply) => {
+    await refreshBudget();
+    return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
 
-  registerMcpRoute(
-    app,
-    { sessions, client: deps.client, ...mcpExtras, onSignalSent: (signal) => metrics.signalsSent.inc({ signal }) },
-    config.api.token,
-  );
+  registerMcpRoute(app, {
+    ...mcpDepsOf(services, deps.client),
+    onSignalSent: (signal) => metrics.signalsSent.inc({ signal }),
+  });
 
   return app;
 }
@@ -164,22 +138,10 @@ export interface RunningApi {
   close(): Promise<void>;
 }
 
-/** Connects to Temporal and listens on HEALER_API_HOST:HEALER_PORT. */
-export async function startApi(config: HealerConfig): Promise<RunningApi> {
-  const connection = await Connection.connect({ address: config.temporal.address });
-  const client = new Client({ connection, namespace: config.temporal.namespace });
-  const sessions = new SessionService(client, {
-    settings: {
-      preflightWindowMs: config.preflightWindowMs,
-      maxOpenIncidents: config.maxOpenIncidents,
-      evidenceIntervalMs: config.evidenceIntervalMs,
-      ...(config.ctoConfig.remediation
-        ? { remediationDefaults: config.ctoConfig.remediation as Record<string, unknown> }
-        : {}),
-    },
-    ...(config.temporal.uiUrl ? { ui: { url: config.temporal.uiUrl, namespace: config.temporal.namespace } } : {}),
-  });
-  const app = await buildApi({ config, client, sessions });
+/** `healer api`: connects to Temporal, composes the services and listens on HEALER_API_HOST:HEALER_PORT. */
+export async function startApi(config: HealerConfig, opts: ComposeOptions = {}, logger?: Logger): Promise<RunningApi> {
+  const { client, services, circuit, close } = await connectApi(config, opts);
+  const app = await buildApi({ config, client, services, circuit, ...(logger ? { logger } : {}) });
   await app.listen({ host: config.api.host, port: config.api.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.api.port;
@@ -188,7 +150,7 @@ export async function startApi(config: HealerConfig): Promise<RunningApi> {
     url: `http://${config.api.host}:${port}`,
     close: async () => {
       await app.close();
-      await connection.close();
+      await close();
     },
   };
 }

@@ -12,7 +12,11 @@ export class ApiError extends Error {
 export interface ApiClientOptions {
   baseUrl: string;
   token?: string;
+  /** Deadline of one request (default 30 s): a hung API must not hang the command. */
+  timeoutMs?: number;
 }
+
+const DEFAULT_TIMEOUT_MS = 30_000;
 
 export async function apiRequest<T>(
   opts: ApiClientOptions,
@@ -23,20 +27,28 @@ export async function apiRequest<T>(
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   let response: Response;
+  let text: string;
   try {
     response = await fetch(`${opts.baseUrl}${path}`, {
       method,
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(timeoutMs),
     });
+    text = await response.text();
   } catch (error) {
+    if ((error as Error).name === 'TimeoutError')
+      throw new ApiError(
+        0,
+        `the Healer API at ${opts.baseUrl} did not answer ${method} ${path} within ${timeoutMs} ms`,
+      );
     throw new ApiError(
       0,
       `cannot reach the Healer API at ${opts.baseUrl} (${(error as Error).cause ?? (error as Error).message}); is \`healer api\` or \`healer dev\` running?`,
     );
   }
-  const text = await response.text();
   let parsed: unknown = undefined;
   try {
     parsed = text ? JSON.parse(text) : undefined;

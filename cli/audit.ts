@@ -2,23 +2,18 @@
 // Exit codes: 0 the chain is intact, 1 it is broken, 2 usage or I/O error.
 import { readFile } from 'node:fs/promises';
 import { verifyChain } from '../core/watchdog/audit/entry';
-import { defaultAuditLogPath, sha256Hex } from '../activities/watchdog/audit';
+import { sha256Hex } from '../activities/watchdog/audit';
+import { loadConfigFor, type CliContext, type Env } from './context';
 import type { CliIo } from './io';
+import { main } from './main';
 
-export { defaultAuditLogPath };
+/** The CLI's io (cli/io.ts) without stdin, plus the environment (the process's when absent). */
+export type CommandIo = Pick<CliIo, 'stdout' | 'stderr'> & { env?: Env };
 
-/** The CLI's io (cli/io.ts), plus the environment for the default path (process.env when absent). */
-export type CommandIo = Pick<CliIo, 'stdout' | 'stderr'> & { env?: Record<string, string | undefined> };
+/** Where the watchdog writes: HEALER_AUDIT_LOG, or <state dir>/audit.jsonl. */
+export const defaultAuditLog = (ctx: CliContext): string => loadConfigFor(ctx).watchdog.auditLogPath;
 
-const USAGE = 'usage: healer audit verify [FILE]   (default: $HEALER_AUDIT_LOG or <state dir>/audit.jsonl)\n';
-
-export async function runAuditCommand(argv: string[], io: CommandIo): Promise<number> {
-  const [sub, file, ...extra] = argv;
-  if (sub !== 'verify' || extra.length > 0) {
-    io.stderr.write(USAGE);
-    return 2;
-  }
-  const path = file ?? defaultAuditLogPath(io.env ?? process.env);
+export async function verifyAuditLog(path: string, io: Pick<CliIo, 'stdout' | 'stderr'>): Promise<number> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -39,3 +34,7 @@ export async function runAuditCommand(argv: string[], io: CommandIo): Promise<nu
   );
   return 1;
 }
+
+/** `healer audit ARGV` as a function (tests call it): parsed by the program, like the command line. */
+export const runAuditCommand = (argv: string[], io: CommandIo): Promise<number> =>
+  main(['audit', ...argv], { stdin: process.stdin, stdout: io.stdout, stderr: io.stderr }, io.env);

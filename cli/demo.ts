@@ -1,13 +1,17 @@
 // `healer demo`: the local stack plus a sample play session from examples/, its status, and where to look.
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SessionView } from '../core/contract';
 import type { HealerConfig } from '../runtime/config';
 import { projectRoot } from '../runtime/paths';
 import { apiRequest } from './api-client';
-import { startDevStack, untilSignal } from './dev';
+import { showCiFailureHealed } from './demo-ci';
+import { showMultiAgentContext } from './demo-context';
+import { startDevStack } from './dev';
 import type { CliIo } from './io';
 import { renderView } from './session';
+import { untilSignal } from './signals';
 
 /** Waits until the pushed detections are counted and every incident has left its first steps. */
 async function settled(
@@ -26,9 +30,25 @@ async function settled(
   return view;
 }
 
+/**
+ * The demo's shorter windows, unless configured: incidents gather 5 s after their detection (not a minute)
+ * and an agent's pre-flight checklist closes after 10 s, so the result shows within the demo.
+ */
+function demoWindows(config: HealerConfig): Record<string, string> {
+  const unset = (key: string) => config.sources[key]?.source !== 'env';
+  return {
+    ...(unset('context.afterSecs') ? { HEALER_CONTEXT_AFTER_SECS: '5' } : {}),
+    ...(unset('preflightWindowMs') ? { HEALER_PREFLIGHT_WINDOW_MS: '10000' } : {}),
+  };
+}
+
 export async function runDemo(config: HealerConfig, io: CliIo, opts: { exit: boolean }): Promise<number> {
   const log = (line: string) => io.stderr.write(`${line}\n`);
-  const stack = await startDevStack(config, log);
+  // The CI part delivers a signed webhook: without a configured secret the demo's stack shares a fresh one.
+  const webhookSecret = config.ci.webhookSecret ?? randomBytes(16).toString('hex');
+  const stack = await startDevStack(config, log, {
+    env: { GITHUB_WEBHOOK_SECRET: webhookSecret, ...demoWindows(config) },
+  });
   const api = { baseUrl: stack.apiUrl, token: config.api.token };
   try {
     const payload = JSON.parse(readFileSync(join(projectRoot(), 'examples', 'session.json'), 'utf8')) as Record<
@@ -46,7 +66,23 @@ export async function runDemo(config: HealerConfig, io: CliIo, opts: { exit: boo
       lines,
       labels: { agent: 'rex', task_id: '1', pod: 'rex-task-1' },
     });
-    const view = await settled(api, playId, pushed.detections);
+    let view = await settled(api, playId, pushed.detections);
+    const multiAgent = await showMultiAgentContext({
+      api,
+      temporal: { address: stack.temporalAddress, namespace: config.temporal.namespace },
+      playId,
+      stateDir: config.stateDir,
+      log,
+    });
+    view = await apiRequest<SessionView>(api, 'GET', `/api/v1/session/${playId}`);
+    const ciIncident = await showCiFailureHealed({
+      api,
+      webhookSecret,
+      stateDir: config.stateDir,
+      playId,
+      repository: String(payload.repository),
+      log,
+    });
     const sessionUrl = `${stack.uiUrl}/namespaces/${config.temporal.namespace}/workflows/play-${playId}`;
     io.stdout.write(
       [
@@ -59,6 +95,10 @@ export async function runDemo(config: HealerConfig, io: CliIo, opts: { exit: boo
         `Pushed ${lines.length} lines of examples/agent.log: ${pushed.detections} detections, ${view.incidents.length} incidents.`,
         '',
         renderView(view),
+        '',
+        ...multiAgent,
+        '',
+        `CI failure on the agent's PR: incident ${ciIncident.id} (${ciIncident.code}) ${ciIncident.status} after ${ciIncident.round} round(s)${ciIncident.reason ? `: ${ciIncident.reason}` : ''}.`,
         '',
         `  See it in the Temporal UI: ${sessionUrl}`,
         `  Search there with:  HealerPlayId = "${playId}"   (the session and its incidents)   or   HealerStatus = "active"`,

@@ -1,11 +1,15 @@
 // `healer dev`: the whole local stack in one command — a Temporal dev server if nothing answers at
-// TEMPORAL_ADDRESS, then Healer's components (DEV_COMPONENTS) as supervised child processes.
+// TEMPORAL_ADDRESS, then Healer's components (DEV_COMPONENTS) as supervised child processes. The
+// supervisor restarts a component that exits (with back-off); the dev server it started is restarted on
+// the same database when it dies, and components waiting out a back-off are started as soon as it is back.
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
-import { startDevServer, type DevServer } from '../runtime/dev-server';
+import { startDevServer, type DevServer, type DevServerEvent } from '../runtime/dev-server';
 import type { HealerConfig } from '../runtime/config';
 import { projectRoot } from '../runtime/paths';
-import { Supervisor } from '../runtime/supervisor';
+import { Supervisor, type SupervisorEvent } from '../runtime/supervisor';
+import type { CliIo } from './io';
+import { untilSignal } from './signals';
 
 export interface DevStack {
   apiUrl: string;
@@ -13,7 +17,18 @@ export interface DevStack {
   supervisorUrl: string;
   temporalAddress: string;
   startedServer: boolean;
+  supervisor: Supervisor;
+  /** The dev server this stack started (none when one already answered). */
+  server?: DevServer;
   stop(): Promise<void>;
+}
+
+/** Observers of the stack's processes (the chaos suite measures restarts with them). */
+export interface DevStackOptions {
+  onSupervisorEvent?: (event: SupervisorEvent) => void;
+  onServerEvent?: (event: DevServerEvent) => void;
+  /** More environment for every component (the demo gives the API a webhook secret this way). */
+  env?: Record<string, string>;
 }
 
 /** Components `healer dev` runs; later capabilities add theirs here. */
@@ -45,8 +60,15 @@ async function waitForHealth(url: string, timeoutMs: number): Promise<void> {
   throw new Error(`the API at ${url} did not become healthy in ${timeoutMs} ms (${last})`);
 }
 
-export async function startDevStack(config: HealerConfig, log: (line: string) => void): Promise<DevStack> {
+export async function startDevStack(
+  config: HealerConfig,
+  log: (line: string) => void,
+  options: DevStackOptions = {},
+): Promise<DevStack> {
   const address = config.temporal.address;
+  const supervisor = new Supervisor(log, {
+    ...(options.onSupervisorEvent ? { onEvent: options.onSupervisorEvent } : {}),
+  });
   let server: DevServer | undefined;
   let uiUrl = config.temporal.uiUrl;
   if (!(await temporalAnswers(address))) {
@@ -64,18 +86,25 @@ export async function startDevStack(config: HealerConfig, log: (line: string) =>
       dbFile: join(config.stateDir, 'temporal.db'),
       logFile: join(config.stateDir, 'temporal.log'),
       log,
+      restartOnCrash: true,
+      onEvent: (event) => {
+        if (event.kind === 'ready') supervisor.retryNow(); // whatever crashed without Temporal may start now
+        options.onServerEvent?.(event);
+      },
     });
     uiUrl = server.uiUrl;
   }
   uiUrl ??= `http://${address.slice(0, address.lastIndexOf(':'))}:${Number(address.slice(address.lastIndexOf(':') + 1)) + 1000}`;
 
-  const supervisor = new Supervisor(log);
-  const supervisorUrl = await supervisor.listen(Number(process.env.HEALER_SUPERVISOR_PORT ?? 0));
+  const supervisorUrl = await supervisor.listen(config.dev.supervisorPort);
   const env = {
     TEMPORAL_ADDRESS: address,
     TEMPORAL_UI_URL: uiUrl,
     HEALER_SUPERVISOR_URL: supervisorUrl,
     HEALER_STATE_DIR: config.stateDir,
+    // Component logs are read by people here: pretty lines, unless HEALER_LOG_FORMAT was chosen.
+    HEALER_LOG_FORMAT: config.sources.logFormat?.source === 'env' ? config.logFormat : 'pretty',
+    ...options.env,
   };
   const bin = join(projectRoot(), 'bin', 'healer.js');
   const logDir = join(config.stateDir, 'logs');
@@ -94,12 +123,25 @@ export async function startDevStack(config: HealerConfig, log: (line: string) =>
     await stop();
     throw error;
   }
-  return { apiUrl, uiUrl, supervisorUrl, temporalAddress: address, startedServer: server !== undefined, stop };
+  return {
+    apiUrl,
+    uiUrl,
+    supervisorUrl,
+    temporalAddress: address,
+    startedServer: server !== undefined,
+    supervisor,
+    ...(server ? { server } : {}),
+    stop,
+  };
 }
 
-/** Resolves on the first SIGINT/SIGTERM. */
-export const untilSignal = (): Promise<NodeJS.Signals> =>
-  new Promise((resolve) => {
-    process.once('SIGINT', () => resolve('SIGINT'));
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-  });
+/** `healer dev`: start the stack, print where everything is, run until Ctrl-C. */
+export async function runDev(config: HealerConfig, io: CliIo): Promise<number> {
+  const stack = await startDevStack(config, (line) => io.stderr.write(`${line}\n`));
+  io.stdout.write(
+    `Healer is running.\n  API:          ${stack.apiUrl}\n  Temporal UI:  ${stack.uiUrl}\n  Temporal:     ${stack.temporalAddress}\n  Supervisor:   ${stack.supervisorUrl}\nPress Ctrl-C to stop.\n`,
+  );
+  await untilSignal();
+  await stack.stop();
+  return 0;
+}

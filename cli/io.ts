@@ -13,4 +13,20 @@ export class UsageError extends Error {
   }
 }
 
-export const processIo = (): CliIo => ({ stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
+/**
+ * The process's own streams. stdin is opened only if a command reads it; a reader that goes away
+ * (`healer scan big.log | head`) ends the command quietly, as it does other Unix tools.
+ */
+export function processIo(): CliIo {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(0);
+  });
+  return {
+    get stdin() {
+      return process.stdin;
+    },
+    stdout: process.stdout,
+    stderr: process.stderr,
+  };
+}

@@ -2,55 +2,17 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Detection } from '../core/contract';
-import { catalogEntry } from '../core/detection';
+import { catalogEntry } from '../core/detection/catalog';
 import { scanStream } from '../scanner/scan-stream';
 import type { CliIo } from './io';
+import { main } from './main';
+import { formatTable } from './table';
 
-export const SCAN_HELP = `Usage: healer scan FILE|- [--json] [--agent NAME] [--task ID]
-
-Scans a log file (or stdin with "-") for the failures of the detection catalog
-(A10-A12 pre-flight, R1-R5 runtime, L1-L4 lifecycle) and prints what it found.
-
-Options
-  --json         one JSON object per detection (code, severity, priority, line_number,
-                 pattern, fingerprint, line, title)
-  --agent NAME   agent the log belongs to (part of the fingerprint)
-  --task ID      task id the log belongs to (part of the fingerprint)
-  -h, --help     this help
-
-Exit status: 0 nothing found, 1 detections found, 2 error.`;
-
-interface ScanArgs {
-  target: string;
-  json: boolean;
+export interface ScanOptions {
+  json?: boolean;
+  /** Agent and task the log belongs to (part of each fingerprint). */
   agent?: string;
   task?: string;
-}
-
-function parseArgs(argv: string[]): ScanArgs | 'help' {
-  let target: string | undefined;
-  let json = false;
-  let agent: string | undefined;
-  let task: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${arg} needs a value`);
-      return v;
-    };
-    if (arg === '--help' || arg === '-h') return 'help';
-    else if (arg === '--json') json = true;
-    else if (arg === '--agent') agent = value();
-    else if (arg === '--task') task = value();
-    else if (arg.startsWith('--agent=')) agent = arg.slice(8);
-    else if (arg.startsWith('--task=')) task = arg.slice(7);
-    else if (arg !== '-' && arg.startsWith('-')) throw new Error(`unknown option ${arg}`);
-    else if (target !== undefined) throw new Error(`only one FILE may be given (got ${target} and ${arg})`);
-    else target = arg;
-  }
-  if (target === undefined) throw new Error('missing FILE (use - for stdin)');
-  return { target, json, agent, task };
 }
 
 const truncate = (s: string, n: number): string => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
@@ -69,18 +31,10 @@ function toJson(d: Detection): string {
 }
 
 function table(rows: Detection[]): string {
-  const header = ['LINE', 'CODE', 'SEVERITY', 'PRIO', 'PATTERN', 'TEXT'];
-  const cells = rows.map((d) => [
-    String(d.lineNumber ?? ''),
-    d.code,
-    d.severity,
-    d.priority,
-    d.patternId,
-    truncate(d.line, 100),
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => (i === 5 ? 0 : c[i].length))));
-  const fmt = (c: string[]): string => c.map((v, i) => (i === 5 ? v : v.padEnd(widths[i]))).join('  ');
-  return [fmt(header), ...cells.map(fmt)].join('\n');
+  return formatTable(
+    ['LINE', 'CODE', 'SEVERITY', 'PRIO', 'PATTERN', 'TEXT'],
+    rows.map((d) => [String(d.lineNumber ?? ''), d.code, d.severity, d.priority, d.patternId, truncate(d.line, 100)]),
+  );
 }
 
 function summary(rows: Detection[], lines: number): string {
@@ -91,19 +45,9 @@ function summary(rows: Detection[], lines: number): string {
   return `${rows.length} detection(s), ${unique} distinct, in ${lines} line(s)${codes ? `: ${codes}` : ''}`;
 }
 
-export async function runScanCommand(argv: string[], io: CliIo): Promise<number> {
-  let args: ScanArgs | 'help';
-  try {
-    args = parseArgs(argv);
-  } catch (error) {
-    io.stderr.write(`healer scan: ${(error as Error).message}\n${SCAN_HELP}\n`);
-    return 2;
-  }
-  if (args === 'help') {
-    io.stdout.write(`${SCAN_HELP}\n`);
-    return 0;
-  }
-  const { target, json } = args;
+/** Scans `target` (a path, or "-" for stdin). Exit code: 0 nothing found, 1 detections found, 2 error. */
+export async function scanLog(target: string, options: ScanOptions, io: CliIo): Promise<number> {
+  const json = options.json ?? false;
   try {
     let input: NodeJS.ReadableStream;
     if (target === '-') input = io.stdin;
@@ -114,7 +58,7 @@ export async function runScanCommand(argv: string[], io: CliIo): Promise<number>
     }
     const found: Detection[] = [];
     const result = await scanStream(input, {
-      ctx: { source: 'file', observedAt: new Date().toISOString(), agent: args.agent, taskId: args.task },
+      ctx: { source: 'file', observedAt: new Date().toISOString(), agent: options.agent, taskId: options.task },
       onDetection: (d) => {
         if (json) io.stdout.write(`${toJson(d)}\n`);
         else found.push(d);
@@ -137,3 +81,6 @@ export async function runScanCommand(argv: string[], io: CliIo): Promise<number>
     return 2;
   }
 }
+
+/** `healer scan ARGV` as a function (tests call it): parsed by the program, like the command line. */
+export const runScanCommand = (argv: string[], io: CliIo): Promise<number> => main(['scan', ...argv], io);

@@ -1,5 +1,7 @@
 // Starts a local Temporal dev server for `healer dev`, the demo and the tests: SQLite persistence
-// (state survives a server restart), Healer's search attributes registered, Web UI on its port.
+// (state survives a server restart), Healer's search attributes registered, Web UI on its port. With
+// `restartOnCrash` (`healer dev`) a server that dies is started again on the same database, with the
+// supervisor's back-off, and the log says so.
 //
 // SQLite runs with a write-ahead log and `synchronous=normal`: a commit no longer waits for an fsync,
 // which on this kind of machine multiplied workflow-task throughput (1000-session benchmark) while a
@@ -10,6 +12,7 @@ import { mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { SEARCH_ATTRIBUTE_TYPES, searchAttributes } from '../core/contract';
+import { RestartBackoff } from './restart-backoff';
 import { ensureTemporalBinary } from './temporal-bin';
 
 export interface DevServerOptions {
@@ -28,7 +31,14 @@ export interface DevServerOptions {
   logFile?: string;
   readyTimeoutMs?: number;
   log?: (line: string) => void;
+  /** Start the server again (same database) whenever it exits without stop() (CLI servers only). */
+  restartOnCrash?: boolean;
+  /** Told when the server process exits and when a restarted one answers again. */
+  onEvent?: (event: DevServerEvent) => void;
 }
+
+export type DevServerEvent =
+  { kind: 'exit'; atMs: number; reason: string } | { kind: 'ready'; atMs: number; restart: number; downMs: number };
 
 export interface DevServer {
   address: string;
@@ -37,8 +47,10 @@ export interface DevServer {
   /** How it was started: the project's CLI binary or the SDK's downloaded one. */
   kind: 'cli' | 'sdk-download';
   stop(): Promise<void>;
-  /** Kills the server process at once, as a crash would (CLI servers only). */
+  /** Kills the server process at once, as a crash would (CLI servers only; restarted with `restartOnCrash`). */
   kill?(): Promise<void>;
+  /** The current server process (CLI servers only). */
+  pid?(): number | undefined;
 }
 
 export const DEFAULT_SQLITE_PRAGMAS: Readonly<Record<string, string>> = { journal_mode: 'wal', synchronous: 'normal' };
@@ -116,17 +128,106 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   if (!binary) return startWithSdkDownload(opts, namespace, address, uiUrl);
 
   const out = opts.logFile ? openSync(opts.logFile, 'a') : 'ignore';
-  const child = spawn(binary, devServerArgs(opts), { stdio: ['ignore', out, out] });
-  let exitReason: string | undefined;
-  child.once('exit', (code, signal) => (exitReason = `exit code ${code}${signal ? `, signal ${signal}` : ''}`));
-  child.once('error', (error) => (exitReason = error.message));
+  const launch = () => {
+    const child = spawn(binary, devServerArgs(opts), { stdio: ['ignore', out, out] });
+    const run = { child, exitReason: undefined as string | undefined };
+    child.once('exit', (code, signal) => (run.exitReason = `exit code ${code}${signal ? `, signal ${signal}` : ''}`));
+    child.once('error', (error) => (run.exitReason = error.message));
+    return run;
+  };
+  const first = launch();
   try {
-    await waitForServer(address, namespace, opts.readyTimeoutMs ?? 60_000, () => exitReason);
+    await waitForServer(address, namespace, opts.readyTimeoutMs ?? 60_000, () => first.exitReason);
   } catch (error) {
-    await stopChild(child);
+    await stopChild(first.child);
     throw error;
   }
-  return { address, uiUrl, namespace, kind: 'cli', stop: () => stopChild(child), kill: () => stopChild(child, true) };
+  if (!opts.restartOnCrash) {
+    const { child } = first;
+    return {
+      address,
+      uiUrl,
+      namespace,
+      kind: 'cli',
+      stop: () => stopChild(child),
+      kill: () => stopChild(child, true),
+      pid: () => child.pid,
+    };
+  }
+  const keeper = new ServerKeeper(first, launch, opts, address, namespace);
+  return {
+    address,
+    uiUrl,
+    namespace,
+    kind: 'cli',
+    stop: () => keeper.stop(),
+    kill: () => stopChild(keeper.current.child, true),
+    pid: () => keeper.current.child.pid,
+  };
+}
+
+type ServerRun = { child: ChildProcess; exitReason: string | undefined };
+
+/** Keeps a dev server running: a server process that exits without stop() is started again, same database. */
+class ServerKeeper {
+  private stopping = false;
+  private restarts = 0;
+  private readonly backoff = new RestartBackoff();
+
+  constructor(
+    public current: ServerRun,
+    private readonly launch: () => ServerRun,
+    private readonly opts: DevServerOptions,
+    private readonly address: string,
+    private readonly namespace: string,
+  ) {
+    this.watch(current);
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await stopChild(this.current.child);
+  }
+
+  private watch(run: ServerRun): void {
+    run.child.once('exit', () => void this.restart(run));
+  }
+
+  private async restart(run: ServerRun): Promise<void> {
+    if (this.stopping || run !== this.current) return;
+    const downSince = Date.now();
+    const reason = run.exitReason ?? 'exited';
+    this.opts.onEvent?.({ kind: 'exit', atMs: downSince, reason });
+    let ready = false;
+    let wasServing = true; // the run that exited had been serving; a failed restart attempt had not
+    while (!this.stopping && !ready) {
+      const delayMs = this.backoff.afterExit({ uptimeMs: 0, ready: wasServing });
+      this.opts.log?.(
+        `Temporal dev server exited (${reason}); restarting it with the same database ${this.opts.dbFile} in ${delayMs / 1000} s`,
+      );
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      if (this.stopping) return;
+      this.restarts += 1;
+      const next = this.launch();
+      this.current = next;
+      try {
+        await waitForServer(this.address, this.namespace, this.opts.readyTimeoutMs ?? 60_000, () => next.exitReason);
+        ready = true;
+      } catch (error) {
+        this.opts.log?.(`Temporal dev server did not come back: ${(error as Error).message}`);
+        await stopChild(next.child, true);
+        wasServing = false;
+      }
+    }
+    if (!ready || this.stopping) return;
+    this.backoff.cameUp();
+    const downMs = Date.now() - downSince;
+    this.opts.log?.(
+      `Temporal dev server is back on ${this.address} (restart ${this.restarts}, down ${Math.round(downMs / 100) / 10} s)`,
+    );
+    this.opts.onEvent?.({ kind: 'ready', atMs: Date.now(), restart: this.restarts, downMs });
+    this.watch(this.current);
+  }
 }
 
 /** No binary and no Go: let the SDK download its dev server (needs internet access). */

@@ -17,20 +17,40 @@ export const DEFAULT_TEMPORAL_METRICS_PORT = 9465;
 
 export interface HealerMetrics {
   registry: Registry;
-  /** Log lines read by the scanner, by source (loki, kubernetes-logs, file, http, …). */
+  /** Runs `flush` before every read of the metrics (hot paths count locally and flush here). */
+  onCollect(flush: () => void): void;
+  /** Log lines read and matched, by source (loki, kubernetes-logs, file, http, …): scanner and API pushes. */
   linesScanned: Counter<'source'>;
-  /** Detections matched, by catalog code. */
-  detections: Counter<'code'>;
+  /** Detections delivered to their session, by catalog code and source (repeats folded into one count each). */
+  detections: Counter<'code' | 'source'>;
   /** Signals sent to workflows, by signal name (detections, agentStarted, toolInventory, end, heartbeat). */
   signalsSent: Counter<'signal'>;
-  /** Incidents by how they ended: opened, resolved, escalated, rejected, failed. */
-  incidents: Counter<'outcome'>;
-  /** Model calls by model and outcome: ok, error, rate_limited, timeout, invalid_output, budget_exceeded. */
-  modelCalls: Counter<'model' | 'outcome'>;
-  /** Model spend of the current budget day in US dollars (resets with the budget window). */
+  /** Detections per `detections` signal. */
+  detectionBatchSize: Histogram;
+  /** How far behind its source the scanner reads: receipt time minus the line's own timestamp. */
+  sourceLagSeconds: Gauge<'source'>;
+  /** Sessions started (first run only, not continue-as-new) and ended, by kind (play, platform). */
+  sessionsStarted: Counter<'kind'>;
+  sessionsEnded: Counter<'kind' | 'status'>;
+  /** Incidents by outcome (opened, resolved, escalated, rejected, failed, linked) and detection code. */
+  incidents: Counter<'outcome' | 'code'>;
+  /** Duration of each activity (a step of the healing chain, a model call, a playbook action). */
+  chainStepDuration: Histogram<'step' | 'task_queue' | 'outcome'>;
+  /** Model call attempts by provider, model, outcome (ok, error, skipped) and reason (error class or skip reason). */
+  modelCalls: Counter<'provider' | 'model' | 'outcome' | 'reason'>;
+  modelTokens: Counter<'provider' | 'model' | 'direction'>;
+  modelSpendUsd: Counter<'provider' | 'model'>;
+  /** Model spend of the current UTC budget day in US dollars and the day's budget (read from the ledger). */
   modelBudgetSpentUsd: Gauge;
-  /** Recovery playbook runs by playbook and outcome: succeeded, failed, escalated. */
+  modelBudgetUsd: Gauge;
+  /** Heartbeats the watchdog received, by the component that sent them (`sender`: `component` names the process). */
+  watchdogHeartbeats: Counter<'sender'>;
+  /** Restarts the watchdog asked for, by `target` component and outcome (restarted, already-applied, skipped, failed). */
+  watchdogRestarts: Counter<'target' | 'outcome'>;
+  /** Recovery playbook runs by playbook and outcome: succeeded, failed, slo_exceeded. */
   playbookRuns: Counter<'playbook' | 'outcome'>;
+  /** Escalations to humans the watchdog sent, by outcome (sent, failed). */
+  watchdogEscalations: Counter<'outcome'>;
   /** HTTP requests by route template (never the raw path, to bound cardinality), method and status. */
   httpRequests: Counter<'route' | 'method' | 'status'>;
   httpRequestDuration: Histogram<'route' | 'method'>;
@@ -45,60 +65,108 @@ export interface MetricsOptions {
   defaultMetrics?: boolean;
 }
 
+/** Seconds: from a 5 ms activity to a 30-minute CI wait. */
+const STEP_BUCKETS = [0.005, 0.025, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800];
+
 export function createMetrics(opts: MetricsOptions = {}): HealerMetrics {
   const registry = opts.registry ?? new Registry();
   if (opts.component) registry.setDefaultLabels({ component: opts.component });
   if (opts.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
   const registers = [registry];
+  const counter = <L extends string>(name: string, help: string, labelNames: readonly L[]) =>
+    new Counter<L>({ name, help, labelNames, registers });
+  const flushers: Array<() => void> = [];
   return {
     registry,
+    onCollect: (flush) => flushers.push(flush),
+    // Its collect runs the flushers: prom-client calls it on every read of the registry.
     linesScanned: new Counter({
       name: 'healer_lines_scanned_total',
       help: 'Log lines scanned for failures, by source.',
       labelNames: ['source'],
       registers,
+      collect: () => flushers.forEach((flush) => flush()),
     }),
-    detections: new Counter({
-      name: 'healer_detections_total',
-      help: 'Detections matched, by catalog code.',
-      labelNames: ['code'],
+    detections: counter(
+      'healer_detections_total',
+      'Detections delivered to their session, by catalog code and source.',
+      ['code', 'source'],
+    ),
+    signalsSent: counter('healer_signals_sent_total', 'Signals sent to Healer workflows, by signal name.', ['signal']),
+    detectionBatchSize: new Histogram({
+      name: 'healer_detection_batch_size',
+      help: 'Detections per detections signal.',
+      buckets: [1, 2, 5, 10, 25, 50, 100, 250, 1000],
       registers,
     }),
-    signalsSent: new Counter({
-      name: 'healer_signals_sent_total',
-      help: 'Signals sent to Healer workflows, by signal name.',
-      labelNames: ['signal'],
+    sourceLagSeconds: new Gauge({
+      name: 'healer_scanner_source_lag_seconds',
+      help: 'Scanner lag behind its source: receipt time minus the newest line timestamp, by source.',
+      labelNames: ['source'],
       registers,
     }),
-    incidents: new Counter({
-      name: 'healer_incidents_total',
-      help: 'Incidents by outcome (opened, resolved, escalated, rejected, failed).',
-      labelNames: ['outcome'],
+    sessionsStarted: counter('healer_sessions_started_total', 'Sessions started, by kind (play, platform).', ['kind']),
+    sessionsEnded: counter('healer_sessions_ended_total', 'Sessions ended, by kind and status.', ['kind', 'status']),
+    incidents: counter(
+      'healer_incidents_total',
+      'Incidents by outcome (opened, resolved, escalated, rejected, failed, linked) and detection code.',
+      ['outcome', 'code'],
+    ),
+    chainStepDuration: new Histogram({
+      name: 'healer_chain_step_duration_seconds',
+      help: 'Activity duration (healing chain steps, model calls, playbook actions) by activity, task queue and outcome.',
+      labelNames: ['step', 'task_queue', 'outcome'],
+      buckets: STEP_BUCKETS,
       registers,
     }),
-    modelCalls: new Counter({
-      name: 'healer_model_calls_total',
-      help: 'Model calls by model and outcome; failures are every outcome other than ok.',
-      labelNames: ['model', 'outcome'],
-      registers,
-    }),
+    modelCalls: counter(
+      'healer_model_calls_total',
+      'Model call attempts by provider, model, outcome (ok, error, skipped: not called) and reason; failure rate = error / (ok + error).',
+      ['provider', 'model', 'outcome', 'reason'],
+    ),
+    modelTokens: counter(
+      'healer_model_tokens_total',
+      'Model tokens by provider, model and direction (input, output).',
+      ['provider', 'model', 'direction'],
+    ),
+    modelSpendUsd: counter('healer_model_spend_usd_total', 'Model spend in US dollars by provider and model.', [
+      'provider',
+      'model',
+    ]),
     modelBudgetSpentUsd: new Gauge({
       name: 'healer_model_budget_spent_usd',
-      help: 'Model spend in the current budget day, in US dollars.',
+      help: 'Model spend in the current UTC budget day, in US dollars (from the shared ledger).',
       registers,
     }),
-    playbookRuns: new Counter({
-      name: 'healer_playbook_runs_total',
-      help: 'Recovery playbook runs by playbook and outcome.',
-      labelNames: ['playbook', 'outcome'],
+    modelBudgetUsd: new Gauge({
+      name: 'healer_model_budget_usd',
+      help: 'The daily model budget in US dollars (HEALER_DAILY_BUDGET_USD).',
       registers,
     }),
-    httpRequests: new Counter({
-      name: 'healer_http_requests_total',
-      help: 'HTTP requests by route template, method and status code.',
-      labelNames: ['route', 'method', 'status'],
-      registers,
-    }),
+    watchdogHeartbeats: counter(
+      'healer_watchdog_heartbeats_total',
+      'Heartbeats the watchdog received, by sending component.',
+      ['sender'],
+    ),
+    watchdogRestarts: counter(
+      'healer_watchdog_restarts_total',
+      'Component restarts by target component and outcome (restarted, already-applied, skipped, failed).',
+      ['target', 'outcome'],
+    ),
+    playbookRuns: counter('healer_playbook_runs_total', 'Recovery playbook runs by playbook and outcome.', [
+      'playbook',
+      'outcome',
+    ]),
+    watchdogEscalations: counter(
+      'healer_watchdog_escalations_total',
+      'Escalations to humans by outcome (sent, failed).',
+      ['outcome'],
+    ),
+    httpRequests: counter('healer_http_requests_total', 'HTTP requests by route template, method and status code.', [
+      'route',
+      'method',
+      'status',
+    ]),
     httpRequestDuration: new Histogram({
       name: 'healer_http_request_duration_seconds',
       help: 'HTTP request duration by route template and method.',
@@ -110,13 +178,19 @@ export function createMetrics(opts: MetricsOptions = {}): HealerMetrics {
 }
 
 let processMetrics: HealerMetrics | undefined;
+let processComponent: string | undefined;
 
 /**
- * The process-wide metrics. The first caller names the component; activities and the scanner call
- * this without arguments and share the same registry.
+ * The process-wide metrics. The first caller that names a component labels every series with it (the
+ * label is applied when metrics are read, so values counted before are labelled too); activities, the
+ * scanner and the workers' interceptors call this without arguments and share the same registry.
  */
 export function healerMetrics(component?: string): HealerMetrics {
-  processMetrics ??= createMetrics({ component });
+  processMetrics ??= createMetrics();
+  if (component && !processComponent) {
+    processComponent = component;
+    processMetrics.registry.setDefaultLabels({ component });
+  }
   return processMetrics;
 }
 

@@ -2,19 +2,27 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
-let cached: string | undefined;
+let cached: { root: string; version: string } | undefined;
 
-export function projectRoot(): string {
+function project(): { root: string; version: string } {
   if (cached) return cached;
   let dir = __dirname;
   for (;;) {
     const manifest = join(dir, 'package.json');
-    if (existsSync(manifest) && JSON.parse(readFileSync(manifest, 'utf8')).name === 'healer') return (cached = dir);
+    if (existsSync(manifest)) {
+      const { name, version } = JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string; version?: string };
+      if (name === 'healer') return (cached = { root: dir, version: version ?? '0.0.0' });
+    }
     const parent = dirname(dir);
     if (parent === dir) throw new Error(`cannot find the healer project root above ${__dirname}`);
     dir = parent;
   }
 }
 
-/** Local state (dev-server database, scanner cursors, evidence, audit log) unless HEALER_STATE_DIR says otherwise. */
-export const stateDir = (): string => process.env.HEALER_STATE_DIR || join(projectRoot(), '.healer');
+export const projectRoot = (): string => project().root;
+
+/** Healer's version, from its package.json (what components report in their heartbeats). */
+export const projectVersion = (): string => project().version;
+
+/** Local state (dev-server database, scanner cursors, evidence, audit log) when HEALER_STATE_DIR is unset. */
+export const defaultStateDir = (): string => join(projectRoot(), '.healer');

@@ -1,7 +1,8 @@
 // Finds the `temporal` CLI (TEMPORAL_CLI, PATH, then the project's .bin/) and builds it with Go when missing.
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants, mkdirSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
+import { childProcessEnv, temporalCliFromEnv } from './config';
 import { projectRoot } from './paths';
 
 export const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal@v1.5.1';
@@ -17,16 +18,20 @@ const isExecutable = (path: string): boolean => {
 
 export const localBinDir = (): string => join(projectRoot(), '.bin');
 
-export function findTemporalBinary(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  if (env.TEMPORAL_CLI) {
-    if (!isExecutable(env.TEMPORAL_CLI)) throw new Error(`TEMPORAL_CLI=${env.TEMPORAL_CLI} is not an executable file`);
-    return env.TEMPORAL_CLI;
-  }
-  for (const dir of (env.PATH ?? '').split(delimiter)) {
-    if (dir && isExecutable(join(dir, 'temporal'))) return join(dir, 'temporal');
+/** Where `temporal` is on PATH, as the shell finds it. */
+function onPath(command: string): string | undefined {
+  const found = spawnSync('sh', ['-c', `command -v ${command}`], { encoding: 'utf8' });
+  return found.status === 0 && found.stdout.trim() ? found.stdout.trim() : undefined;
+}
+
+/** `cli`: TEMPORAL_CLI, which wins over PATH and .bin/. */
+export function findTemporalBinary(cli: string | undefined = temporalCliFromEnv()): string | undefined {
+  if (cli) {
+    if (!isExecutable(cli)) throw new Error(`TEMPORAL_CLI=${cli} is not an executable file`);
+    return cli;
   }
   const local = join(localBinDir(), 'temporal');
-  return isExecutable(local) ? local : undefined;
+  return onPath('temporal') ?? (isExecutable(local) ? local : undefined);
 }
 
 export const goAvailable = (): boolean => spawnSync('go', ['version'], { stdio: 'ignore' }).status === 0;
@@ -38,7 +43,7 @@ export function installTemporalBinary(log: (line: string) => void = console.erro
   mkdirSync(localBinDir(), { recursive: true });
   log(`building the Temporal CLI (${TEMPORAL_CLI_MODULE}) into ${localBinDir()} — a few minutes the first time`);
   const result = spawnSync('go', ['install', TEMPORAL_CLI_MODULE], {
-    env: { ...process.env, GOBIN: localBinDir() },
+    env: childProcessEnv({ GOBIN: localBinDir() }),
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   if (result.status !== 0) throw new Error(`go install ${TEMPORAL_CLI_MODULE} failed with exit code ${result.status}`);

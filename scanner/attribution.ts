@@ -1,31 +1,22 @@
 // Maps the labels of a line (Loki stream labels, pod labels, push labels) to the play session it belongs
 // to. Lines without a play id go to the platform session of their Kubernetes namespace: nothing is dropped.
 import {
+  DEFAULT_ATTRIBUTION_LABELS,
   DEFAULT_K8S_NAMESPACE,
   PLATFORM_PLAY_ID_PREFIX,
   platformWorkflowId,
   sessionWorkflowId,
+  type AttributionLabels,
 } from '../core/contract';
 import type { Labels } from './types';
 
-export interface AttributionConfig {
-  playIdLabels: string[];
-  taskIdLabels: string[];
-  agentLabels: string[];
-  coderunLabels: string[];
-  podLabels: string[];
-  namespaceLabels: string[];
+export interface AttributionConfig extends AttributionLabels {
   /** Namespace of lines whose labels name none. */
   defaultNamespace: string;
 }
 
 export const DEFAULT_ATTRIBUTION: AttributionConfig = {
-  playIdLabels: ['play-id'],
-  taskIdLabels: ['task-id'],
-  agentLabels: ['agent'],
-  coderunLabels: ['coderun'],
-  podLabels: ['pod'],
-  namespaceLabels: ['namespace'],
+  ...DEFAULT_ATTRIBUTION_LABELS,
   defaultNamespace: DEFAULT_K8S_NAMESPACE,
 };
 
@@ -85,23 +76,4 @@ export function attribute(labels: Labels, config: AttributionConfig = DEFAULT_AT
   if (pod) out.pod = pod;
   if (coderun) out.coderun = coderun;
   return out;
-}
-
-/** Reads label-name overrides from the environment (comma-separated lists). */
-export function attributionFromEnv(env: NodeJS.ProcessEnv, defaultNamespace?: string): AttributionConfig {
-  const list = (key: string, fallback: string[]): string[] =>
-    env[key]
-      ? env[key]!.split(',')
-          .map((s) => s.trim())
-          .filter(Boolean)
-      : fallback;
-  return {
-    playIdLabels: list('HEALER_LABEL_PLAY_ID', DEFAULT_ATTRIBUTION.playIdLabels),
-    taskIdLabels: list('HEALER_LABEL_TASK_ID', DEFAULT_ATTRIBUTION.taskIdLabels),
-    agentLabels: list('HEALER_LABEL_AGENT', DEFAULT_ATTRIBUTION.agentLabels),
-    coderunLabels: list('HEALER_LABEL_CODERUN', DEFAULT_ATTRIBUTION.coderunLabels),
-    podLabels: list('HEALER_LABEL_POD', DEFAULT_ATTRIBUTION.podLabels),
-    namespaceLabels: list('HEALER_LABEL_NAMESPACE', DEFAULT_ATTRIBUTION.namespaceLabels),
-    defaultNamespace: defaultNamespace ?? env.HEALER_NAMESPACE ?? DEFAULT_ATTRIBUTION.defaultNamespace,
-  };
 }

@@ -6,6 +6,8 @@ import { platformSessionInput } from '../core/contract';
 import { detectionsSignal, TASK_QUEUE, type DetectionBatch } from '../core/contract';
 import { platformTarget, type Target } from './attribution';
 import type { DeliverFn } from './batcher';
+import { countDeliveries } from './scan-metrics';
+import { withSpan } from '../runtime/tracing';
 
 export interface TemporalDeliveryOptions {
   taskQueue?: string;
@@ -24,7 +26,7 @@ export function createTemporalDelivery(client: Client, opts: TemporalDeliveryOpt
       signalArgs: [batch],
     });
   };
-  return async (target, batch) => {
+  const send: DeliverFn = async (target, batch) => {
     if (target.kind === 'platform') return toPlatform(target, batch);
     try {
       await client.workflow.getHandle(target.workflowId).signal(detectionsSignal, batch);
@@ -36,4 +38,16 @@ export function createTemporalDelivery(client: Client, opts: TemporalDeliveryOpt
       await toPlatform(target, batch);
     }
   };
+  // One span per batch (tracing on): the signal it sends continues the trace into the session.
+  return countDeliveries((target, batch) =>
+    withSpan(
+      'deliver detections',
+      {
+        'healer.workflow_id': target.workflowId,
+        'healer.batch_id': batch.batchId,
+        'healer.detections': batch.detections.length,
+      },
+      () => send(target, batch),
+    ),
+  );
 }

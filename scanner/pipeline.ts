@@ -6,6 +6,7 @@ import type { ToolInventorySignal } from '../core/contract';
 import { attribute, DEFAULT_ATTRIBUTION, type AttributionConfig, type Target } from './attribution';
 import type { Batcher } from './batcher';
 import type { StateStore } from './state';
+import { ScanMeter } from './scan-metrics';
 import type { Labels, SourceRecord } from './types';
 
 /** Tracks which positions of a stream are settled; the cursor is the end of the settled prefix. */
@@ -63,6 +64,8 @@ export interface PipelineOptions {
   saveEveryMs?: number;
   /** Tool-inventory lines of attributed agents (pre-flight); best effort, not cursor-tracked. */
   onToolInventory?: (target: Target, inventory: ToolInventorySignal) => void;
+  /** Lines per source and source lag (default: the process metrics). */
+  meter?: ScanMeter;
 }
 
 const defaultSourceOf = (stream: string): DetectionSource => {
@@ -78,8 +81,10 @@ export class Pipeline {
   readonly attribution: AttributionConfig;
   /** Counters for logs and metrics. */
   readonly stats = { lines: 0, detections: 0, alerts: 0 };
+  private readonly meter: ScanMeter;
 
   constructor(private readonly opts: PipelineOptions) {
+    this.meter = opts.meter ?? new ScanMeter();
     this.matcher = opts.matcher ?? getMatcher();
     this.attribution = opts.attribution ?? DEFAULT_ATTRIBUTION;
     for (const s of opts.state.allStreams()) if (s.batches.length) opts.batcher.prime(s.stream, s.batches);
@@ -105,8 +110,10 @@ export class Pipeline {
       const inventory = toolInventoryOf(record.line, who.agent);
       if (inventory) this.opts.onToolInventory(who.target, inventory);
     }
+    const source = (this.opts.sourceOf ?? defaultSourceOf)(record.stream);
+    this.meter.line(source, record.observedAt);
     const detection = this.matcher.matchLine(record.line, {
-      source: (this.opts.sourceOf ?? defaultSourceOf)(record.stream),
+      source,
       observedAt: record.observedAt,
       agent: who.agent,
       taskId: who.taskId,

@@ -3,7 +3,8 @@
 // (plus the longest line).
 import type { Readable } from 'node:stream';
 import type { Detection } from '../core/contract';
-import { getMatcher, type LineContext, type Matcher, type OnLineMatch } from '../core/detection';
+// The matcher module itself, not the core/detection index: `healer scan` then loads no Temporal code.
+import { getMatcher, type LineContext, type Matcher, type OnLineMatch } from '../core/detection/matcher';
 
 export interface StreamScanResult {
   bytes: number;

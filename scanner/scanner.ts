@@ -2,14 +2,11 @@
 // State (cursors, sent batches, raised alerts) lives under `stateDir`, so a restart neither loses nor
 // repeats detections.
 import { Client, Connection } from '@temporalio/client';
-import { KubeConfig } from '@kubernetes/client-node';
-import { attributionFromEnv, type AttributionConfig, type Target } from './attribution';
-import {
-  DEFAULT_K8S_NAMESPACE,
-  DEFAULT_LOKI_QUERY,
-  toolInventorySignal,
-  type ToolInventorySignal,
-} from '../core/contract';
+import { kubeConfigFrom } from '../activities/kubernetes';
+import type { HealerConfig } from '../runtime/config';
+import { tracingClientInterceptors } from '../runtime/tracing';
+import { DEFAULT_ATTRIBUTION, type AttributionConfig, type Target } from './attribution';
+import { toolInventorySignal, type ToolInventorySignal } from '../core/contract';
 import { Batcher, BatcherClosedError, type DeliverFn } from './batcher';
 import { createTemporalDelivery } from './deliver';
 import { Pipeline, recordBatch } from './pipeline';
@@ -19,13 +16,13 @@ import { kubernetesLogsSource } from './sources/kubernetes-logs';
 import { kubernetesStateSource } from './sources/kubernetes-state';
 import { lokiSource } from './sources/loki';
 import { sleep } from './sources/queue';
-import type { Labels, Source } from './types';
+import type { Source } from './types';
 
 export interface ScannerConfig {
   stateDir: string;
   /** Kubernetes namespace of unattributed detections (`platform-<namespace>`). */
   namespace: string;
-  /** Sources to run; build them from the environment with `sourcesFromEnv`. */
+  /** Sources to run; build them from the configuration with `sourcesFromConfig`. */
   sources: Source[] | ((state: StateStore) => Source[]);
   /** How batches reach Temporal: a delivery function, or a Client (signals / signal-with-start). */
   deliver?: DeliverFn;
@@ -78,7 +75,7 @@ export async function runScanner(config: ScannerConfig, signal: AbortSignal): Pr
   const pipeline = new Pipeline({
     batcher,
     state,
-    attribution: config.attribution ?? attributionFromEnv({}, config.namespace),
+    attribution: config.attribution ?? { ...DEFAULT_ATTRIBUTION, defaultNamespace: config.namespace },
     onToolInventory,
   });
   const sources = typeof config.sources === 'function' ? config.sources(state) : config.sources;
@@ -119,82 +116,68 @@ export async function runScanner(config: ScannerConfig, signal: AbortSignal): Pr
   return { ...pipeline.stats, batches: batcher.sentBatches };
 }
 
-function parseLabels(text: string | undefined): Labels {
-  const labels: Labels = {};
-  for (const pair of (text ?? '').split(',')) {
-    const eq = pair.indexOf('=');
-    if (eq > 0) labels[pair.slice(0, eq).trim()] = pair.slice(eq + 1).trim();
-  }
-  return labels;
-}
-
 /**
- * Sources from the environment: LOKI_URL (+ LOKI_QUERY, default `{namespace="cto"}`, LOKI_ORG_ID),
- * Kubernetes when KUBECONFIG is set or in-cluster (HEALER_SCANNER_NAMESPACE, HEALER_SCANNER_LABEL_SELECTOR,
- * HEALER_CODERUN_VERSION; HEALER_SCANNER_POD_LOGS=false when Loki already collects pod logs),
- * HEALER_LOG_FILE (`-` for stdin) with HEALER_LOG_LABELS (`play-id=42,agent=rex`).
+ * The configured sources: Loki when LOKI_URL is set; Kubernetes pod logs (unless Loki collects them or
+ * HEALER_SCANNER_POD_LOGS=false) and Pods/CodeRuns state with a kubeconfig or in a cluster; a followed
+ * file or stdin (HEALER_LOG_FILE) with its labels.
  */
-export function sourcesFromEnv(
-  env: NodeJS.ProcessEnv,
+export function sourcesFromConfig(
+  config: Pick<HealerConfig, 'loki' | 'kubernetes' | 'scanner'>,
   state: StateStore,
   stdin: NodeJS.ReadableStream = process.stdin,
 ): Source[] {
+  const { loki, scanner } = config;
   const sources: Source[] = [];
-  const namespace = env.HEALER_SCANNER_NAMESPACE ?? DEFAULT_K8S_NAMESPACE;
-  if (env.LOKI_URL) {
+  if (loki.url) {
     sources.push(
       lokiSource({
-        url: env.LOKI_URL,
-        query: env.LOKI_QUERY || DEFAULT_LOKI_QUERY,
-        headers: env.LOKI_ORG_ID ? { 'X-Scope-OrgID': env.LOKI_ORG_ID } : undefined,
+        url: loki.url,
+        query: loki.query,
+        headers: loki.orgId ? { 'X-Scope-OrgID': loki.orgId } : undefined,
       }),
     );
   }
-  if (env.KUBECONFIG || env.KUBERNETES_SERVICE_HOST) {
-    const kubeConfig = new KubeConfig();
-    kubeConfig.loadFromDefault();
-    const labelSelector = env.HEALER_SCANNER_LABEL_SELECTOR || undefined;
-    if (env.HEALER_SCANNER_POD_LOGS !== 'false' && !env.LOKI_URL)
-      sources.push(kubernetesLogsSource({ kubeConfig, namespace, labelSelector }));
+  const kubeConfig = kubeConfigFrom(config.kubernetes);
+  if (kubeConfig) {
+    const { namespace, labelSelector } = scanner;
+    if (scanner.podLogs && !loki.url) sources.push(kubernetesLogsSource({ kubeConfig, namespace, labelSelector }));
     sources.push(
-      kubernetesStateSource({
-        kubeConfig,
-        namespace,
-        labelSelector,
-        coderunVersion: env.HEALER_CODERUN_VERSION || 'v1',
-        state,
-      }),
+      kubernetesStateSource({ kubeConfig, namespace, labelSelector, coderunVersion: scanner.coderunVersion, state }),
     );
   }
-  if (env.HEALER_LOG_FILE) {
-    const labels = parseLabels(env.HEALER_LOG_LABELS);
-    sources.push(
-      env.HEALER_LOG_FILE === '-' ? stdinSource(stdin, labels) : fileSource({ path: env.HEALER_LOG_FILE, labels }),
-    );
+  if (scanner.logFile) {
+    const labels = scanner.logLabels;
+    sources.push(scanner.logFile === '-' ? stdinSource(stdin, labels) : fileSource({ path: scanner.logFile, labels }));
   }
   return sources;
 }
 
-/** `healer scanner`: connect to Temporal from the environment and scan until SIGINT/SIGTERM. */
-export async function runScannerFromEnv(
-  env: NodeJS.ProcessEnv = process.env,
+/** `healer scanner`: connect to Temporal as configured and scan until SIGINT/SIGTERM (or `signal`). */
+export async function runScannerFromConfig(
+  config: HealerConfig,
   signal?: AbortSignal,
+  log?: (message: string) => void,
 ): Promise<ScannerStats> {
   const controller = new AbortController();
   const stop = (): void => controller.abort();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   signal?.addEventListener('abort', stop, { once: true });
-  const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' });
+  const connection = await Connection.connect({ address: config.temporal.address });
   try {
-    const namespace = env.HEALER_SCANNER_NAMESPACE ?? DEFAULT_K8S_NAMESPACE;
+    const { namespace } = config.scanner;
     return await runScanner(
       {
-        stateDir: env.HEALER_SCANNER_STATE_DIR ?? '.healer/scanner',
+        stateDir: config.scanner.stateDir,
         namespace,
-        client: new Client({ connection, namespace: env.TEMPORAL_NAMESPACE ?? 'default' }),
-        attribution: attributionFromEnv(env, namespace),
-        sources: (state) => sourcesFromEnv(env, state),
+        client: new Client({
+          connection,
+          namespace: config.temporal.namespace,
+          interceptors: { workflow: tracingClientInterceptors() },
+        }),
+        attribution: { ...config.scanner.labels, defaultNamespace: namespace },
+        sources: (state) => sourcesFromConfig(config, state),
+        ...(log ? { log } : {}),
       },
       controller.signal,
     );

@@ -1,7 +1,7 @@
-// `npm run build` step: writes the workflow bundle that production workers load.
-import { writeWorkflowBundle } from '../runtime/workflow-bundle';
+// `npm run build` step: writes the workflow bundles that production workers load (plain and traced).
+import { writeWorkflowBundles } from '../runtime/workflow-bundle';
 
-writeWorkflowBundle().catch((error) => {
+writeWorkflowBundles().catch((error) => {
   console.error(error);
   process.exit(1);
 });

@@ -1,10 +1,10 @@
-// Re-records test/histories/*.json from representative runs on a fresh local dev server.
-// Run after an intended behaviour change: `npm run record-histories`.
-import { mkdtempSync } from 'node:fs';
+// Re-records test/histories/*.json from representative runs of every workflow kind on a fresh local dev
+// server. Run after an intended behaviour change: `npm run record-histories`.
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
 import { startDevServer } from '../runtime/dev-server';
 import { exportHistory } from './histories/files';
 import { ensureTemporalBinary } from '../runtime/temporal-bin';
@@ -12,23 +12,43 @@ import { createActivities } from '../activities';
 import { createModelActivities } from '../activities/model';
 import { loadConfig } from '../runtime/config';
 import { LLM_TASK_QUEUE } from '../core/contract';
-import { sessionScenarios, type Scenario } from './histories/session-scenarios';
+import type { Scenario } from './histories/scenario';
+import { sessionScenarios } from './histories/session-scenarios';
+import { incidentScenarios } from './histories/incident-scenarios';
+import { modelScenarios } from './histories/model-scenarios';
+import { watchdogScenarios } from './histories/watchdog-scenarios';
+import { ciScenarios } from './histories/ci-scenarios';
+import { contextScenarios } from './histories/context-scenarios';
 
+const allScenarios: Scenario[] = [
+  ...sessionScenarios,
+  ...incidentScenarios,
+  ...modelScenarios,
+  ...watchdogScenarios,
+  ...ciScenarios,
+  ...contextScenarios,
+];
 // `npm run record-histories -- NAME …` records only the named scenarios (the others keep their files).
 const only = process.argv.slice(2);
-const scenarios: Scenario[] = sessionScenarios.filter((s) => only.length === 0 || only.includes(s.name));
+const scenarios = allScenarios.filter((s) => only.length === 0 || only.includes(s.name));
+/** As on the test server: the entity workflows and the watchdog continue as new within a short scenario. */
+const SUGGEST_CONTINUE_AS_NEW_AT = 120;
+const quiet = { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} };
 
 async function main(): Promise<void> {
-  const unknown = only.filter((name) => !sessionScenarios.some((s) => s.name === name));
+  const unknown = only.filter((name) => !allScenarios.some((s) => s.name === name));
   if (unknown.length)
-    throw new Error(
-      `unknown scenario(s): ${unknown.join(', ')}; known: ${sessionScenarios.map((s) => s.name).join(', ')}`,
-    );
+    throw new Error(`unknown scenario(s): ${unknown.join(', ')}; known: ${allScenarios.map((s) => s.name).join(', ')}`);
   const binary = ensureTemporalBinary();
   if (!binary) throw new Error('recording needs the temporal CLI (see npm run temporal:install)');
   const dir = mkdtempSync(join(tmpdir(), 'healer-record-'));
   const port = 17233 + Math.floor(Math.random() * 1000);
-  const server = await startDevServer({ port, dbFile: join(dir, 'temporal.db'), headless: true });
+  const server = await startDevServer({
+    port,
+    dbFile: join(dir, 'temporal.db'),
+    headless: true,
+    dynamicConfig: { 'limit.historyCount.suggestContinueAsNew': SUGGEST_CONTINUE_AS_NEW_AT },
+  });
   const connection = await Connection.connect({ address: server.address });
   const nativeConnection = await NativeConnection.connect({ address: server.address });
   const client = new Client({ connection });
@@ -36,10 +56,11 @@ async function main(): Promise<void> {
   try {
     // Dry-run GitHub, no model key: incidents heal with the built-in evaluator, as in the demo.
     const config = loadConfig({ TEMPORAL_ADDRESS: server.address, HEALER_STATE_DIR: dir, HEALER_LOG_LEVEL: 'silent' });
+    const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: quiet });
     const worker = await Worker.create({
       connection: nativeConnection,
       taskQueue,
-      workflowsPath: require.resolve('../workflows'),
+      workflowBundle,
       activities: createActivities({ config, kube: null }),
     });
     const llmWorker = await Worker.create({
@@ -50,7 +71,15 @@ async function main(): Promise<void> {
     await llmWorker.runUntil(() =>
       worker.runUntil(async () => {
         for (const scenario of scenarios) {
-          const result = await scenario.run(client, taskQueue, Date.now().toString(36));
+          const suffix = Date.now().toString(36);
+          const result = await scenario.run({
+            client,
+            connection: nativeConnection,
+            workflowBundle,
+            taskQueue,
+            suffix,
+            dir,
+          });
           const targets: Array<[string, string]> = typeof result === 'string' ? [[scenario.name, result]] : result;
           for (const [name, target] of targets) {
             const [workflowId, runId] = target.split('#');
@@ -63,6 +92,7 @@ async function main(): Promise<void> {
     await connection.close();
     await nativeConnection.close();
     await server.stop();
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 

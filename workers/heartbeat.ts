@@ -2,8 +2,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { startHeartbeat, type HeartbeatOptions } from '../runtime/heartbeat';
 import type { HealerConfig } from '../runtime/config';
-
-const VERSION = process.env.npm_package_version ?? '0.1.0';
+import { projectVersion } from '../runtime/paths';
 
 export async function startComponentHeartbeat(
   config: HealerConfig,
@@ -16,7 +15,7 @@ export async function startComponentHeartbeat(
     client,
     namespace: config.namespace,
     component,
-    version: VERSION,
+    version: projectVersion(),
     ...(progress ? { progress } : {}),
   });
   return {

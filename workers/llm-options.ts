@@ -5,14 +5,13 @@
 import type { WorkerOptions } from '@temporalio/worker';
 import { LLM_TASK_QUEUE } from '../core/contract';
 
-export const DEFAULT_LLM_RATE_PER_SECOND = 2;
-
+/** `ratePerSecond`: HEALER_LLM_RATE_PER_SECOND, validated by loadConfig. */
 export function llmWorkerOptions(
-  env: NodeJS.ProcessEnv = process.env,
+  ratePerSecond: number,
 ): Pick<WorkerOptions, 'taskQueue' | 'maxTaskQueueActivitiesPerSecond' | 'maxConcurrentActivityTaskExecutions'> {
-  const raw = env.HEALER_LLM_RATE_PER_SECOND;
-  const rate = raw === undefined || raw === '' ? DEFAULT_LLM_RATE_PER_SECOND : Number(raw);
-  if (!Number.isFinite(rate) || rate <= 0)
-    throw new Error(`HEALER_LLM_RATE_PER_SECOND: expected a number > 0, got "${raw}"`);
-  return { taskQueue: LLM_TASK_QUEUE, maxTaskQueueActivitiesPerSecond: rate, maxConcurrentActivityTaskExecutions: 20 };
+  return {
+    taskQueue: LLM_TASK_QUEUE,
+    maxTaskQueueActivitiesPerSecond: ratePerSecond,
+    maxConcurrentActivityTaskExecutions: 20,
+  };
 }

@@ -5,11 +5,13 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import { createActivities } from '../activities';
 import type { HealerConfig } from '../runtime/config';
 import { workflowBundlePath } from '../runtime/workflow-bundle';
+import { activeTracing } from '../runtime/tracing';
 import { TASK_QUEUE } from '../core/contract';
+import { observeWorker } from './observability';
 
-/** Production loads the pre-built bundle (`npm run build`); from source, bundle at start. */
+/** Production loads the pre-built bundle (`npm run build`; the traced one when tracing is on); from source, bundle at start. */
 export function workflowSource(): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
-  const bundle = workflowBundlePath();
+  const bundle = workflowBundlePath(activeTracing().enabled);
   if (existsSync(bundle) && __filename.endsWith('.js')) return { workflowBundle: { codePath: bundle } };
   return { workflowsPath: require.resolve('../workflows') };
 }
@@ -25,16 +27,18 @@ export async function startMainWorker(
   overrides: Partial<WorkerOptions> = {},
 ): Promise<RunningWorker> {
   const connection = await NativeConnection.connect({ address: config.temporal.address });
-  const worker = await Worker.create({
-    connection,
-    namespace: config.temporal.namespace,
-    taskQueue: TASK_QUEUE,
-    ...workflowSource(),
-    activities: createActivities({ config }),
-    // Drain in-flight activities on SIGINT/SIGTERM before exiting.
-    shutdownGraceTime: '20s',
-    ...overrides,
-  });
+  const worker = await Worker.create(
+    observeWorker({
+      connection,
+      namespace: config.temporal.namespace,
+      taskQueue: TASK_QUEUE,
+      ...workflowSource(),
+      activities: createActivities({ config }),
+      // Drain in-flight activities on SIGINT/SIGTERM before exiting.
+      shutdownGraceTime: '20s',
+      ...overrides,
+    }),
+  );
   const done = worker.run().finally(() => connection.close());
   return { worker, done };
 }

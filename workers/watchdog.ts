@@ -5,21 +5,18 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import { AppsV1Api, KubeConfig } from '@kubernetes/client-node';
-import type { Octokit } from '@octokit/rest';
-import {
-  createGitHubActivities,
-  fileDryRunStore,
-  githubFromEnv,
-  type DryRunStore,
-} from '../activities/incident/github';
+import { AppsV1Api } from '@kubernetes/client-node';
+import { gitHubDeps } from '../activities';
+import { createGitHubActivities, type GitHubDeps } from '../activities/incident/github';
 import { createNotifyActivities } from '../activities/incident/notify';
-import { AuditLog, defaultAuditLogPath } from '../activities/watchdog/audit';
+import { kubeConfigFrom } from '../activities/kubernetes';
+import { AuditLog } from '../activities/watchdog/audit';
 import { createWatchdogWorkerActivities } from '../activities/watchdog/watchdog';
 import type { HealerConfig } from '../runtime/config';
 import { projectRoot } from '../runtime/paths';
 import { DEFAULT_K8S_NAMESPACE, WATCHDOG_TASK_QUEUE, watchdogWorkflowId } from '../core/contract';
 import type { WatchdogInput, WatchdogSettings } from '../core/contract';
+import { observeWorker } from './observability';
 
 export interface WatchdogWorkerOptions {
   /** Temporal address and namespace (ignored when `connection` is given). */
@@ -43,7 +40,7 @@ export interface WatchdogWorkerOptions {
   kube?: { apps: AppsV1Api; namespace: string };
   deploymentFor?: (component: string) => string;
   /** Escalation issues: Octokit (null = dry run) and the repository they go to (HEALER_ISSUES_REPO). */
-  github?: { octokit: Octokit | null; issuesRepo?: string; dryRunStore?: DryRunStore };
+  github?: GitHubDeps;
   discordWebhookUrl?: string;
   /** Pre-built workflow bundle; otherwise bundles workflows/watchdog.ts at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
@@ -92,11 +89,7 @@ export async function runWatchdogWorker(opts: WatchdogWorkerOptions): Promise<Ru
       actor,
       ...(opts.github
         ? {
-            github: createGitHubActivities({
-              octokit: opts.github.octokit,
-              issuesRepo: opts.github.issuesRepo,
-              dryRunStore: opts.github.dryRunStore,
-            }),
+            github: createGitHubActivities(opts.github),
             issuesRepo: opts.github.issuesRepo,
           }
         : {}),
@@ -104,17 +97,19 @@ export async function runWatchdogWorker(opts: WatchdogWorkerOptions): Promise<Ru
     },
   });
 
-  const worker = await Worker.create({
-    connection,
-    namespace: temporalNamespace,
-    taskQueue,
-    ...(opts.workflowBundle
-      ? { workflowBundle: opts.workflowBundle }
-      : { workflowsPath: require.resolve('../workflows/watchdog/watchdog') }),
-    activities,
-    shutdownGraceTime: '10s',
-    ...opts.workerOptions,
-  });
+  const worker = await Worker.create(
+    observeWorker({
+      connection,
+      namespace: temporalNamespace,
+      taskQueue,
+      ...(opts.workflowBundle
+        ? { workflowBundle: opts.workflowBundle }
+        : { workflowsPath: require.resolve('../workflows/watchdog/watchdog') }),
+      activities,
+      shutdownGraceTime: '10s',
+      ...opts.workerOptions,
+    }),
+  );
 
   const workflowId = watchdogWorkflowId(namespace);
   const done = worker.run().finally(async () => {
@@ -148,35 +143,26 @@ export async function runWatchdogWorker(opts: WatchdogWorkerOptions): Promise<Ru
 }
 
 /**
- * Options for `healer watchdog` from the validated configuration and the environment:
- * HEALER_NAMESPACE (default cto), HEALER_SUPERVISOR_URL (`healer dev`; otherwise Kubernetes through
- * KUBECONFIG or the in-cluster service account), HEALER_AUDIT_LOG, GITHUB_TOKEN + HEALER_ISSUES_REPO,
- * DISCORD_WEBHOOK_URL.
+ * Options for `healer watchdog` from the configuration: restarts through the `healer dev` supervisor
+ * (HEALER_SUPERVISOR_URL) or Kubernetes Deployments (kubeconfig or in-cluster), the audit log,
+ * escalation issues through the configured GitHub (dry run without a token), Discord.
  */
-export function watchdogOptionsFromConfig(
-  config: HealerConfig,
-  env: NodeJS.ProcessEnv = process.env,
-): WatchdogWorkerOptions {
+export function watchdogOptionsFromConfig(config: HealerConfig): WatchdogWorkerOptions {
   const namespace = config.namespace;
-  const supervisorUrl = env.HEALER_SUPERVISOR_URL?.trim() || undefined;
-  let kube: WatchdogWorkerOptions['kube'];
-  if (!supervisorUrl) {
-    const kc = new KubeConfig();
-    kc.loadFromDefault();
-    kube = { apps: kc.makeApiClient(AppsV1Api), namespace };
-  }
+  const supervisorUrl = config.watchdog.supervisorUrl;
+  const kubeConfig = supervisorUrl ? null : kubeConfigFrom(config.kubernetes);
   return {
     address: config.temporal.address,
     temporalNamespace: config.temporal.namespace,
     namespace,
-    auditLogPath: defaultAuditLogPath(env),
+    auditLogPath: config.watchdog.auditLogPath,
     ...(supervisorUrl ? { supervisorUrl } : {}),
-    ...(kube ? { kube } : {}),
-    github: {
-      octokit: githubFromEnv(env),
-      issuesRepo: config.github.issuesRepo,
-      dryRunStore: fileDryRunStore(config.stateDir),
-    },
+    ...(kubeConfig ? { kube: { apps: kubeConfig.makeApiClient(AppsV1Api), namespace } } : {}),
+    github: gitHubDeps(config),
     ...(config.discordWebhookUrl ? { discordWebhookUrl: config.discordWebhookUrl } : {}),
   };
 }
+
+/** `healer watchdog`: the watchdog's worker as configured. */
+export const startWatchdogWorker = (config: HealerConfig): Promise<RunningWatchdogWorker> =>
+  runWatchdogWorker(watchdogOptionsFromConfig(config));

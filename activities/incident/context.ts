@@ -1,15 +1,46 @@
 // Gathering an incident's context, and the evidence store that keeps it out of workflow history.
-// The full context (log window, pod, CodeRun, events) is written to `<HEALER_STATE_DIR>/incidents/<id>/context.json`;
-// the workflow only gets a small reference plus a bounded, redacted excerpt for the issue and the model.
+// The window around the detection is read from every log source the deployment has (Loki, Kubernetes pod
+// logs, lines pushed through the API) for every agent of the session, redacted and capped
+// (core/incident/log-window.ts); the session's other failures in that window, the task's GitHub state and
+// the agent's pre-flight checklist come with it. The full context is written to
+// `<HEALER_STATE_DIR>/incidents/<id>/context.json`; the workflow gets a reference plus the bounded parts.
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { Context } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
 import type { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import { redact } from '../../core/detection/redact';
-import type { Detection } from '../../core/contract';
+import { ApplicationFailure } from '@temporalio/common';
+import {
+  incidentStatusQuery,
+  sessionWorkflowId,
+  statusQuery,
+  type IncidentView,
+  type ContextSummary,
+  type ContextWindowSettings,
+  type Detection,
+  type SessionView,
+} from '../../core/contract';
+import {
+  DEFAULT_CONTEXT_WINDOW,
+  MAX_WINDOW_LINE,
+  formatWindowLine,
+  selectWindow,
+  windowBounds,
+  type KeptLine,
+  type WindowLine,
+} from '../../core/incident/log-window';
+import { correlate, type Correlation } from '../../core/incident/correlation';
+import type { GatheredExtras, GitHubContext } from '../../core/incident/gathered';
+import { filesMentioned } from '../../core/incident/rule-evaluator';
+import { heartbeating } from '../heartbeat';
+import { hookWindowSource, type LogWindowSource, type WindowRequest } from './log-window';
+import type { GitHubContextReader } from './github-context';
 
 export const CODERUN_GROUP = 'agents.platform';
 export const CODERUN_PLURAL = 'coderuns';
 
+/** What a plain `logWindow` function is asked (tests and embedders; the worker uses `sources`). */
 export interface LogWindowQuery {
   namespace: string;
   pod?: string;
@@ -23,10 +54,16 @@ export interface LogWindowQuery {
 export interface ContextDeps {
   /** HEALER_STATE_DIR, default `.healer`. */
   stateDir: string;
-  /** The log window source (Loki, or the scanner's own buffer); absent: only the detection lines. */
+  /** Where the session's lines are read from (Loki or Kubernetes, and the pushed-lines store). */
+  sources?: LogWindowSource[];
+  /** A plain log source: its lines count as seen at the detection. */
   logWindow?: (q: LogWindowQuery) => Promise<string[]>;
   /** Absent when no Kubernetes is configured. */
   kube?: { core: CoreV1Api; custom: CustomObjectsApi; coderunVersion?: string } | null;
+  /** Temporal, to read the session (correlation, checklist); absent: no correlation. */
+  client?: () => Client;
+  /** The task's PR, CI and recent commits; absent: no GitHub context. */
+  github?: GitHubContextReader;
 }
 
 export interface GatherInput {
@@ -36,30 +73,58 @@ export interface GatherInput {
   detection: Detection;
   /** Later occurrences already known to the workflow. */
   evidence?: Detection[];
+  /** The session repository, for the GitHub context. */
+  repository?: string;
+  /** Window and caps (default 5 min before, 1 min after, 200 lines, 16 KB). */
+  contextWindow?: ContextWindowSettings;
+  /** Older callers: seconds before the detection. */
   windowSecs?: number;
 }
 
 /** What the workflow keeps: a reference and small, redacted summaries. */
-export interface ContextRef {
+export interface ContextRef extends GatheredExtras {
   ref: string;
+  /** The kept window lines, oldest first, formatted `time agent [code] | line`. */
   excerpt: string[];
   notes: string[];
+  /** Lines the sources returned. */
   logLines: number;
+  /** CI incidents: the agent's PR diff (redacted, bounded), for the evaluation. */
+  diff?: string;
 }
 
 export interface StoredContext {
   incidentId: string;
   gatheredAt: string;
   detection: Detection;
+  /** Every line the sources returned (redacted, formatted), up to MAX_STORED_LINES. */
   logWindow: string[];
+  summary?: ContextSummary;
+  correlation?: Correlation;
+  github?: GitHubContext;
   pod?: unknown;
   events?: unknown[];
   coderuns?: unknown[];
   errors: string[];
 }
 
-const MAX_EXCERPT_LINES = 30;
 const MAX_LINE = 300;
+/** Raw lines written to the evidence store at most. */
+const MAX_STORED_LINES = 10_000;
+/** Deadline of each source, and of reading the session. */
+const SOURCE_TIMEOUT_MS = 30_000;
+
+/** The activity's cancellation combined with a deadline. */
+function deadline(ms: number): AbortSignal {
+  const own = AbortSignal.timeout(ms);
+  try {
+    return AbortSignal.any([Context.current().cancellationSignal, own]);
+  } catch {
+    return own; // not in an activity (a unit test)
+  }
+}
+
+const messageOf = (error: unknown): string => redact((error as Error).message ?? String(error)).slice(0, 200);
 
 const safeName = (id: string): string => id.replace(/[^A-Za-z0-9._-]/g, '_');
 
@@ -79,13 +144,6 @@ export function createEvidenceStore(stateDir: string) {
       return JSON.parse(await readFile(ref, 'utf8')) as T;
     },
   };
-}
-
-/** The lines around the detection that matter most: the detection itself first, then the window's tail. */
-function excerptOf(detection: Detection, evidence: Detection[], window: string[]): string[] {
-  const lines = [detection.line, ...evidence.map((d) => d.line), ...window.slice(-MAX_EXCERPT_LINES)];
-  const unique = [...new Set(lines.map((l) => redact(l).slice(0, MAX_LINE)))];
-  return unique.slice(0, MAX_EXCERPT_LINES);
 }
 
 export function createContextActivities(deps: ContextDeps) {
@@ -145,46 +203,159 @@ export function createContextActivities(deps: ContextDeps) {
     return { ...out, notes };
   }
 
-  return {
+  const sources: LogWindowSource[] = [
+    ...(deps.logWindow
+      ? [
+          {
+            ...hookWindowSource((request: WindowRequest) =>
+              deps.logWindow!({
+                namespace: request.namespace,
+                pod: request.detection.pod,
+                agent: request.detection.agent,
+                around: request.detection.observedAt,
+                beforeSecs: (Date.parse(request.detection.observedAt) - Date.parse(request.from)) / 1000,
+                afterSecs: (Date.parse(request.to) - Date.parse(request.detection.observedAt)) / 1000,
+              }),
+            ),
+            name: 'log window',
+          },
+        ]
+      : []),
+    ...(deps.sources ?? []),
+  ];
+
+  /** Every source at once; one that fails or times out is recorded, never fails the incident. */
+  async function readSources(request: WindowRequest, errors: string[]) {
+    const results = await Promise.all(
+      sources.map(async (source) => {
+        try {
+          return { name: source.name, lines: await source.read(request, deadline(SOURCE_TIMEOUT_MS)) };
+        } catch (error) {
+          errors.push(`${source.name}: ${messageOf(error)}`);
+          return { name: source.name, lines: [] as WindowLine[], error: messageOf(error) };
+        }
+      }),
+    );
+    return results;
+  }
+
+  /** The session as its workflow sees it (other failures, open incidents, the agent's checklist). */
+  async function sessionView(playId: string, errors: string[]): Promise<SessionView | undefined> {
+    if (!deps.client) return undefined;
+    try {
+      const client = deps.client();
+      return await client.withAbortSignal(deadline(SOURCE_TIMEOUT_MS / 3), () =>
+        client.workflow.getHandle(sessionWorkflowId(playId)).query(statusQuery),
+      );
+    } catch (error) {
+      errors.push(`session: ${messageOf(error)}`);
+      return undefined;
+    }
+  }
+
+  // Heartbeats while gathering (Loki, Kubernetes): a worker killed mid-way is noticed within the heartbeat timeout.
+  return heartbeating({
     /** Best effort: a source that fails is recorded in the context, never fails the incident. */
     async gatherContext(input: GatherInput): Promise<ContextRef> {
       const errors: string[] = [];
       const d = input.detection;
-      let window: string[] = [];
-      if (deps.logWindow) {
-        try {
-          window = await deps.logWindow({
-            namespace: input.namespace,
-            pod: d.pod,
-            agent: d.agent,
-            around: d.observedAt,
-            beforeSecs: input.windowSecs ?? 120,
-            afterSecs: 30,
-          });
-        } catch (e) {
-          errors.push(`log window: ${(e as Error).message.slice(0, 200)}`);
-        }
-      }
-      const { notes = [], ...cluster } = await clusterState(input, errors);
+      const settings: ContextWindowSettings = input.contextWindow ?? {
+        ...DEFAULT_CONTEXT_WINDOW,
+        ...(input.windowSecs !== undefined ? { beforeSecs: input.windowSecs } : {}),
+      };
+      const window = windowBounds(d, settings);
+      const request: WindowRequest = { playId: input.playId, namespace: input.namespace, ...window, detection: d };
+      const [read, session, cluster] = await Promise.all([
+        readSources(request, errors),
+        sessionView(input.playId, errors),
+        clusterState(input, errors),
+      ]);
+      const raw = read.flatMap((r) => r.lines);
+      const selection = selectWindow(raw, d, settings);
+      const kept = withDetection(selection.lines, d);
+      const correlation = session
+        ? correlate(session, { incidentId: input.incidentId, fingerprint: d.fingerprint }, window)
+        : undefined;
+      const agent = d.agent !== undefined ? session?.agents.find((a) => a.name === d.agent) : undefined;
+      const checklist = agent?.preflight ? { agent: agent.name, items: agent.preflight } : undefined;
+      const excerpt = kept.map(formatWindowLine);
+      const github =
+        deps.github && input.repository
+          ? await deps.github(
+              { repository: input.repository, taskId: d.taskId, files: filesMentioned([d.line, ...excerpt]) },
+              deadline(SOURCE_TIMEOUT_MS),
+            )
+          : undefined;
+      const summary: ContextSummary = {
+        sources: read.map((r) => ({ name: r.name, lines: r.lines.length, ...(r.error ? { error: r.error } : {}) })),
+        lines: kept.length,
+        bytes: selection.bytes,
+        dropped: selection.dropped,
+        correlated: correlation?.detections.length ?? 0,
+      };
+      const { notes = [], ...clusterObjects } = cluster;
       const stored: StoredContext = {
         incidentId: input.incidentId,
         gatheredAt: new Date().toISOString(),
         detection: { ...d, line: redact(d.line) },
-        logWindow: window.map(redact),
-        ...cluster,
+        logWindow: raw
+          .slice(0, MAX_STORED_LINES)
+          .map((line) => formatWindowLine({ ...line, line: redact(line.line).slice(0, MAX_WINDOW_LINE) })),
+        summary,
+        ...(correlation ? { correlation } : {}),
+        ...(github ? { github } : {}),
+        ...clusterObjects,
         errors,
       };
       const ref = await store.write(input.incidentId, 'context.json', stored);
       return {
         ref,
-        excerpt: excerptOf(d, input.evidence ?? [], window),
+        excerpt,
         notes: [...notes, ...errors.map((e) => `unavailable: ${e}`)]
           .map((n) => redact(n).slice(0, MAX_LINE))
           .slice(0, 12),
-        logLines: window.length,
+        logLines: raw.length,
+        window,
+        summary,
+        ...(correlation ? { correlation } : {}),
+        ...(github ? { github } : {}),
+        ...(checklist ? { checklist } : {}),
       };
     },
+
+    /**
+     * The issue of another incident (the one this shares its root cause with). While that incident is
+     * still open without an issue this fails retryably, so Temporal's retries wait for it.
+     */
+    async incidentIssue(input: { incidentId: string }): Promise<Pick<IncidentView, 'status' | 'issue'>> {
+      if (!deps.client) return { status: 'open' };
+      const client = deps.client();
+      const view = await client.withAbortSignal(deadline(SOURCE_TIMEOUT_MS / 3), () =>
+        client.workflow.getHandle(input.incidentId).query(incidentStatusQuery),
+      );
+      if (!view.issue && view.status === 'open')
+        throw ApplicationFailure.retryable(`${input.incidentId} has no issue yet (${view.step})`, 'IssuePending');
+      return { status: view.status, ...(view.issue ? { issue: view.issue } : {}) };
+    },
+  });
+}
+
+/** The detection's own line belongs in its window even when no source returned it (a push, a state alert). */
+function withDetection(lines: KeptLine[], d: Detection): KeptLine[] {
+  const at = Date.parse(d.observedAt);
+  const text = redact(d.line).slice(0, MAX_WINDOW_LINE);
+  // The source had it: the same text (a pushed line keeps its own time), or its code at the same moment.
+  const found = (l: KeptLine) => l.code === d.code && (l.line === text || Math.abs(Date.parse(l.at) - at) <= 1500);
+  if (lines.some(found)) return lines;
+  const own: KeptLine = {
+    at: d.observedAt,
+    line: text,
+    source: d.source,
+    code: d.code,
+    ...(d.agent ? { agent: d.agent } : {}),
+    ...(d.pod ? { pod: d.pod } : {}),
   };
+  return [...lines, own].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
 }
 
 export type ContextActivities = ReturnType<typeof createContextActivities>;

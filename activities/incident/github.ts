@@ -13,6 +13,8 @@ import { combineCi, type CiState } from '../../core/incident/ci';
 import { commentMarker, incidentMarker, HEALER_LABEL } from '../../core/incident/render';
 import { repoSlug, splitRepo } from '../../core/incident/repo';
 import type { FileEdit } from '../../core/incident/schemas';
+import { checkEditPaths, type PathPolicy } from '../../core/incident/path-policy';
+import { heartbeating } from '../heartbeat';
 
 export interface IssueRef {
   repo: string;
@@ -38,6 +40,8 @@ export interface DryRunEffect {
   title?: string;
   number?: number;
   detail?: string;
+  /** The issue's body as it would have been sent (create-issue). */
+  body?: string;
   at: string;
 }
 export interface DryRunStore {
@@ -71,12 +75,6 @@ export function createOctokit(token: string, baseUrl = 'https://api.github.com')
     userAgent: 'healer',
     log: { debug: quiet, info: quiet, warn: quiet, error: quiet },
   });
-}
-
-/** Octokit for GITHUB_TOKEN / GITHUB_API_URL, or null for a dry run. */
-export function githubFromEnv(env: NodeJS.ProcessEnv = process.env): Octokit | null {
-  if (!env.GITHUB_TOKEN) return null;
-  return createOctokit(env.GITHUB_TOKEN, env.GITHUB_API_URL || undefined);
 }
 
 // ── failure classification ─────────────────────────────────────────────────────────────────────────
@@ -128,7 +126,7 @@ export function toFailure(what: string, e: unknown): Error {
 }
 
 /** The activity's cancellation signal, so a cancelled or timed-out activity stops its HTTP call. */
-function signal(): AbortSignal | undefined {
+export function signal(): AbortSignal | undefined {
   try {
     return Context.current().cancellationSignal;
   } catch {
@@ -138,7 +136,12 @@ function signal(): AbortSignal | undefined {
 
 // ── activities ─────────────────────────────────────────────────────────────────────────────────────
 
+/** Each activity heartbeats while it runs: a worker killed mid-call is noticed within the heartbeat timeout. */
 export function createGitHubActivities(deps: GitHubDeps) {
+  return heartbeating(gitHubEffects(deps));
+}
+
+function gitHubEffects(deps: GitHubDeps) {
   const gh = deps.octokit;
   const store = deps.dryRunStore;
 
@@ -215,6 +218,7 @@ export function createGitHubActivities(deps: GitHubDeps) {
           repo: target,
           title: input.title,
           detail: input.labels.join(','),
+          body: input.body,
         });
         return { repo: target, title: input.title, dryRun: true, created: true };
       }
@@ -375,14 +379,24 @@ export function createGitHubActivities(deps: GitHubDeps) {
       return { created: created !== undefined, dryRun: false };
     },
 
-    /** Writes each file's full content on the branch; files that already have that content are skipped. */
+    /**
+     * Writes each file's full content on the branch; files that already have that content are skipped.
+     * With a `policy`, a patch touching any path outside it is refused before anything is written.
+     */
     async commitFiles(input: {
       incidentId: string;
       repo: string;
       branch: string;
       edits: FileEdit[];
       message: string;
+      policy?: PathPolicy;
     }): Promise<{ changed: string[]; dryRun: boolean }> {
+      const violations = input.policy ? checkEditPaths(input.edits, input.policy) : [];
+      if (violations.length > 0)
+        throw ApplicationFailure.nonRetryable(
+          `patch touches forbidden paths: ${violations.map((v) => `${v.path} (${v.reason})`).join(', ')}`,
+          'ForbiddenPath',
+        );
       const target = slug(input.repo);
       if (!gh) {
         await dry({

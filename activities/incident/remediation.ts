@@ -11,6 +11,7 @@ import type { Evaluation, RemediationPatch } from '../../core/incident/schemas';
 import { redact } from '../../core/detection/redact';
 import type { GitHubActivities, IssueRef, PullRef } from './github';
 import { CODERUN_GROUP, CODERUN_PLURAL } from './context';
+import { heartbeating } from '../heartbeat';
 
 export interface RemediationDeps {
   github: GitHubActivities;
@@ -28,6 +29,21 @@ export interface CodeRunRequest {
   round: number;
   ciFailure?: string;
   policy: PathPolicy;
+}
+
+/** A checked model patch on its way to a PR. */
+export interface PatchToPublish {
+  incidentId: string;
+  repo: string;
+  code: string;
+  summary: string;
+  issue: IssueRef;
+  patch: RemediationPatch;
+  round: number;
+  /** Re-checked before anything is written. */
+  policy: PathPolicy;
+  /** Commit on this existing branch (the agent's PR branch) instead of `healer/<incident>`. */
+  branch?: string;
 }
 
 const MAX_FILE_BYTES = 24_000;
@@ -57,24 +73,30 @@ export function createRemediationActivities(deps: RemediationDeps) {
       : ApplicationFailure.retryable(msg, 'KubernetesUnavailable');
   };
 
-  return {
+  // Heartbeats while each step runs (GitHub reads, Kubernetes): a worker killed mid-step is noticed within the heartbeat timeout.
+  return heartbeating({
     /** The remediation prompt: issue, analysis, CI feedback and the allowed affected files' current content. */
     async preparePatchPrompt(input: {
       incidentId: string;
       repo: string;
       issueTitle: string;
+      /** The issue as written for people (analysis, evidence, log window): what the model reads. */
+      issueBody?: string;
       evaluation: Evaluation;
       round: number;
       ciFailure?: string;
       policy: PathPolicy;
+      /** The branch the fix goes on (default `healer/<incident>`), e.g. the agent's PR branch for a CI failure. */
+      branch?: string;
     }): Promise<{ system: string; prompt: string }> {
       // Forbidden files are not even shown to the model.
       const paths = input.evaluation.affectedFiles
         .filter((p) => pathViolation(p, input.policy) === undefined)
         .slice(0, 8);
-      const branch = remediationBranch(input.incidentId);
+      const branch = input.branch ?? remediationBranch(input.incidentId);
+      // An existing branch (the agent's) already holds the code that failed; Healer's own starts from the default.
       const fromBranch =
-        input.round > 1
+        input.round > 1 || input.branch !== undefined
           ? await deps.github
               .readFiles({ repo: input.repo, paths, ref: branch, maxBytes: MAX_FILE_BYTES })
               .catch(() => null)
@@ -82,21 +104,23 @@ export function createRemediationActivities(deps: RemediationDeps) {
       const files = fromBranch ?? (await deps.github.readFiles({ repo: input.repo, paths, maxBytes: MAX_FILE_BYTES }));
       return {
         system: REMEDIATION_SYSTEM,
-        prompt: remediationPrompt(input.issueTitle, input.evaluation, files, input.ciFailure, input.round),
+        prompt: remediationPrompt(
+          input.issueTitle,
+          input.evaluation,
+          files,
+          input.ciFailure,
+          input.round,
+          input.issueBody,
+        ),
       };
     },
 
-    /** Commits a model patch and opens (or finds) the PR. Re-checks the path policy: nothing forbidden is written. */
-    async applyPatch(input: {
-      incidentId: string;
-      repo: string;
-      code: string;
-      summary: string;
-      issue: IssueRef;
-      patch: RemediationPatch;
-      round: number;
-      policy: PathPolicy;
-    }): Promise<{ pr: PullRef; changed: string[] }> {
+    /**
+     * Commits a model patch and opens (or finds) the PR. Re-checks the path policy: nothing forbidden is written.
+     * Incidents now run these GitHub effects as separate activities (workflows/incident/patch-effects.ts);
+     * this one stays for incidents that scheduled it before that change.
+     */
+    async applyPatch(input: PatchToPublish): Promise<{ pr: PullRef; changed: string[] }> {
       const violations = checkEditPaths(input.patch.edits, input.policy);
       if (violations.length > 0) {
         throw ApplicationFailure.nonRetryable(
@@ -104,7 +128,7 @@ export function createRemediationActivities(deps: RemediationDeps) {
           'ForbiddenPath',
         );
       }
-      const branch = remediationBranch(input.incidentId);
+      const branch = input.branch ?? remediationBranch(input.incidentId);
       await deps.github.ensureBranch({ incidentId: input.incidentId, repo: input.repo, branch });
       const message = `healer: ${redact(input.patch.summary).slice(0, 72)} (round ${input.round})`;
       const { changed } = await deps.github.commitFiles({
@@ -142,6 +166,7 @@ export function createRemediationActivities(deps: RemediationDeps) {
         `Suggested fix: ${input.evaluation.suggestedFix}`,
         input.ciFailure ? `The previous attempt failed CI:\n${input.ciFailure}` : '',
         `Push to branch ${remediationBranch(input.incidentId)} and open a PR whose body contains "Fixes #${input.issue.number ?? '?'}".`,
+        input.policy.allow.length > 0 ? `Change only: ${input.policy.allow.join(', ')}.` : '',
         `Do not modify: ${input.policy.deny.join(', ')}.`,
       ]
         .filter(Boolean)
@@ -196,7 +221,7 @@ export function createRemediationActivities(deps: RemediationDeps) {
         throw kubeFailure('get CodeRun', e);
       }
     },
-  };
+  });
 }
 
 export type RemediationActivities = ReturnType<typeof createRemediationActivities>;

@@ -4,13 +4,16 @@ import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { utcDay } from '../../core/model/budget';
 import type { ModelErrorClass } from '../../core/model/retry';
+import { countModelCall } from './call-metrics';
 
 export type CallOutcome = 'ok' | 'error' | 'skipped';
 /** Why a model was not called at all. */
-export type SkipReason = 'breaker-open' | 'not-listed' | 'budget';
+export type SkipReason = 'breaker-open' | 'not-listed' | 'budget' | 'provider-failed';
 
 export interface CallLogEntry {
   time: string; // ISO-8601, when the attempt started
+  /** gemini, anthropic, xai or openai-compatible (absent in lines written before there were several). */
+  provider?: string;
   model: string;
   /** This model's attempt number within the call (1..attemptsPerModel). */
   attempt: number;
@@ -25,8 +28,8 @@ export interface CallLogEntry {
   outcome: CallOutcome;
   errorClass?: ModelErrorClass | SkipReason;
   httpStatus?: number;
-  /** What the gateway did next: retry this model after retryInMs, move to the next model, stop, or done. */
-  next: 'done' | 'retry' | 'next-model' | 'stop';
+  /** What the gateway did next: retry this model after retryInMs, the next model, the next provider's models, stop, or done. */
+  next: 'done' | 'retry' | 'next-model' | 'next-provider' | 'stop';
   retryInMs?: number;
 }
 
@@ -40,6 +43,7 @@ export class CallLog {
   constructor(private readonly dir: string) {}
 
   async append(entry: CallLogEntry): Promise<void> {
+    countModelCall(entry);
     this.ready ??= mkdir(this.dir, { recursive: true });
     await this.ready;
     // One write per line with O_APPEND: lines from concurrent workers do not interleave.

@@ -2,8 +2,17 @@
 // fake in tests). The SDK's own retries stay off: the gateway classifies and retries.
 import { ApiError, GoogleGenAI } from '@google/genai';
 import { stripModelPrefix, type CatalogModel } from '../../core/model/chain';
-import { classifyHttpStatus, parseRetryAfterMs } from '../../core/model/retry';
-import { ProviderError, type ModelProvider, type ProviderAnswer, type ProviderCall } from './provider';
+import { classifyHttpFailure } from '../../core/model/classify';
+import {
+  ProviderError,
+  withCallDeadline,
+  type ModelProvider,
+  type ProviderAnswer,
+  type ProviderCall,
+} from './provider';
+
+/** Finish reasons that mean a safety or policy filter stopped the answer. */
+const FILTERED = new Set(['SAFETY', 'RECITATION', 'BLOCKLIST', 'PROHIBITED_CONTENT', 'SPII', 'IMAGE_SAFETY']);
 
 export interface GeminiProviderOptions {
   apiKey: string;
@@ -28,27 +37,25 @@ export function createGeminiProvider(options: GeminiProviderOptions): ModelProvi
     name: 'gemini',
 
     async listModels(timeoutMs) {
-      const models: CatalogModel[] = [];
-      const pager = await client.models.list({
-        config: { pageSize: options.pageSize ?? 50, httpOptions: { timeout: timeoutMs } },
-      });
-      for await (const model of pager) {
-        if (!model.name) continue;
-        models.push({
-          id: stripModelPrefix(model.name),
-          generatesContent: (model.supportedActions ?? []).includes('generateContent'),
+      try {
+        const models: CatalogModel[] = [];
+        const pager = await client.models.list({
+          config: { pageSize: options.pageSize ?? 50, httpOptions: { timeout: timeoutMs } },
         });
+        for await (const model of pager) {
+          if (!model.name) continue;
+          models.push({
+            id: stripModelPrefix(model.name),
+            generatesContent: (model.supportedActions ?? []).includes('generateContent'),
+          });
+        }
+        return models;
+      } catch (error) {
+        throw toProviderError(error, undefined);
       }
-      return models;
     },
 
     async generate(call: ProviderCall): Promise<ProviderAnswer> {
-      const abort = new AbortController();
-      let timedOut = false;
-      const timer = setTimeout(() => {
-        timedOut = true;
-        abort.abort();
-      }, call.timeoutMs);
       // The SDK's ApiError has the status but not the headers; this fetch keeps Retry-After for us.
       let retryAfterHeader: string | null = null;
       const capturingFetch: typeof fetch = async (input, init) => {
@@ -56,47 +63,52 @@ export function createGeminiProvider(options: GeminiProviderOptions): ModelProvi
         retryAfterHeader = response.headers.get('retry-after');
         return response;
       };
-      try {
-        const response = await client.models.generateContent({
-          model: call.model,
-          contents: [{ role: 'user', parts: [{ text: call.prompt }] }],
-          config: {
-            systemInstruction: call.system,
-            responseMimeType: 'application/json',
-            responseJsonSchema: call.responseSchema,
-            maxOutputTokens: call.maxOutputTokens,
-            abortSignal: abort.signal,
-            httpOptions: { fetch: capturingFetch },
-          },
-        });
-        const usage = response.usageMetadata;
-        return {
-          text: response.text,
-          inputTokens: usage?.promptTokenCount ?? 0,
-          outputTokens: (usage?.candidatesTokenCount ?? 0) + (usage?.thoughtsTokenCount ?? 0),
-        };
-      } catch (error) {
-        if (timedOut) throw new ProviderError('timeout');
-        if (error instanceof ApiError) {
-          const retryAfterMs =
-            parseRetryAfterMs(retryAfterHeader, Date.now()) ?? parseRetryAfterMs(retryDelayOf(error), Date.now());
-          const errorClass =
-            error.status === 400 && /API_KEY_INVALID/.test(error.message) ? 'auth' : classifyHttpStatus(error.status);
-          throw new ProviderError(errorClass, error.status, retryAfterMs);
-        }
-        throw new ProviderError('network');
-      } finally {
-        clearTimeout(timer);
-      }
+      return withCallDeadline(
+        call.timeoutMs,
+        async (signal) => {
+          const response = await client.models.generateContent({
+            model: call.model,
+            contents: [{ role: 'user', parts: [{ text: call.prompt }] }],
+            config: {
+              systemInstruction: call.system,
+              responseMimeType: 'application/json',
+              responseJsonSchema: call.responseSchema,
+              maxOutputTokens: call.maxOutputTokens,
+              abortSignal: signal,
+              httpOptions: { fetch: capturingFetch },
+            },
+          });
+          const usage = response.usageMetadata;
+          const finishReason = response.candidates?.[0]?.finishReason;
+          return {
+            text: response.text,
+            inputTokens: usage?.promptTokenCount ?? 0,
+            outputTokens: (usage?.candidatesTokenCount ?? 0) + (usage?.thoughtsTokenCount ?? 0),
+            blocked:
+              Boolean(response.promptFeedback?.blockReason) || (finishReason ? FILTERED.has(finishReason) : false),
+          };
+        },
+        (error) => toProviderError(error, retryAfterHeader),
+      );
     },
   };
 }
 
-/** Google's RetryInfo detail ("retryDelay": "7s") inside the JSON error envelope the SDK puts in the message. */
-function retryDelayOf(error: ApiError): string | undefined {
+/** An SDK failure as a classified ProviderError (never carrying the vendor's text, which may echo the prompt). */
+function toProviderError(error: unknown, retryAfterHeader: string | null | undefined): ProviderError {
+  if (!(error instanceof ApiError)) return new ProviderError('network');
+  const { errorClass, retryAfterMs } = classifyHttpFailure(
+    'gemini',
+    { status: error.status, retryAfter: retryAfterHeader, body: errorBodyOf(error) },
+    Date.now(),
+  );
+  return new ProviderError(errorClass, error.status, retryAfterMs);
+}
+
+/** The JSON error envelope the SDK puts in the message ({error:{code,message,status,details}}). */
+function errorBodyOf(error: ApiError): unknown {
   try {
-    const body = JSON.parse(error.message) as { error?: { details?: { '@type'?: string; retryDelay?: string }[] } };
-    return body.error?.details?.find((detail) => detail['@type']?.endsWith('RetryInfo'))?.retryDelay;
+    return JSON.parse(error.message) as unknown;
   } catch {
     return undefined;
   }

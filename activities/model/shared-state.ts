@@ -19,6 +19,13 @@ import {
   type ModelHealthInput,
 } from '../../core/contract';
 
+export interface CallPermission extends BreakerAcquired {
+  /** Which breaker refused the call. */
+  blockedBy?: 'provider' | 'model';
+  /** This call is the half-open probe of the provider-wide breaker: report its outcome there too. */
+  providerProbe: boolean;
+}
+
 export interface SharedStateOptions {
   client: Client;
   taskQueue: string;
@@ -38,15 +45,24 @@ export class SharedState {
   constructor(private readonly options: SharedStateOptions) {}
 
   /**
-   * May this model be called now? A model whose breaker was closed at the last read (at most
-   * breakerViewTtlMs ago) is called without a round trip; any other state goes through the
-   * acquireModel update, which hands out the single half-open probe atomically across workers.
+   * May this model be called now? Two breakers decide: the provider-wide one (`provider:*`, opened by a
+   * rejected key or an exhausted quota) and the model's own. A breaker that was closed at the last read
+   * (at most breakerViewTtlMs ago) costs no round trip; any other state goes through the acquireModel
+   * update, which hands out the single half-open probe atomically across workers.
    */
-  async mayCall(model: string): Promise<BreakerAcquired> {
+  async mayCall(modelKey: string, providerWideKey: string): Promise<CallPermission> {
     await this.refreshView();
-    const breaker = this.view?.models[model];
-    if (!breaker || breaker.state === 'closed') return { allowed: true, probe: false, state: 'closed' };
-    return this.acquireModel(model);
+    let providerProbe = false;
+    const wide = this.view?.models[providerWideKey];
+    if (wide && wide.state !== 'closed') {
+      const decision = await this.acquireModel(providerWideKey);
+      if (!decision.allowed) return { ...decision, blockedBy: 'provider', providerProbe: false };
+      providerProbe = decision.probe;
+    }
+    const own = this.view?.models[modelKey];
+    if (!own || own.state === 'closed') return { allowed: true, probe: false, state: 'closed', providerProbe };
+    const decision = await this.acquireModel(modelKey);
+    return { ...decision, providerProbe, ...(decision.allowed ? {} : { blockedBy: 'model' as const }) };
   }
 
   private refreshView(): Promise<void> {
@@ -79,7 +95,7 @@ export class SharedState {
     return {
       workflowId: budgetWorkflowId(day, this.options.budgetWorkflowPrefix),
       taskQueue: this.options.taskQueue,
-      args: [{ day, limitUsd: this.options.dailyBudgetUsd }],
+      args: [{ day, limitUsd: this.options.dailyBudgetUsd, healthWorkflowId: this.options.healthWorkflowId }],
     };
   }
 
@@ -95,6 +111,18 @@ export class SharedState {
   }
 
   async recordOutcome(outcome: BreakerOutcome): Promise<void> {
+    // A breaker opened at once (rejected key, quota) is open for this process's next call too, without
+    // waiting for the cached view to expire; other workers see it at their next read.
+    if (outcome.tripNow && this.view) {
+      const nowMs = this.options.now();
+      this.view.models[outcome.model] = {
+        state: 'open',
+        consecutiveFailures: 1,
+        openedAtMs: nowMs,
+        changedAtMs: nowMs,
+        lastErrorClass: outcome.errorClass,
+      };
+    }
     // A success on a breaker that was closed with no failures changes nothing: spare the entity a signal.
     const known = this.view?.models[outcome.model];
     if (outcome.ok && this.view && (!known || (known.state === 'closed' && known.consecutiveFailures === 0))) return;

@@ -4,17 +4,11 @@
 // One writer per file: the watchdog worker. Appends inside the process are serialised.
 import { createHash } from 'node:crypto';
 import { mkdir, open, readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { chainEntry, type AuditEntry, type AuditInput } from '../../core/watchdog/audit/entry';
 import type { StepRequest } from '../../core/watchdog/playbook/types';
-import { stateDir } from '../../runtime/paths';
 
 export const sha256Hex = (text: string): string => createHash('sha256').update(text).digest('hex');
-
-/** Where the watchdog writes the audit log unless told otherwise: $HEALER_AUDIT_LOG or <state dir>/audit.jsonl. */
-export function defaultAuditLogPath(env: Record<string, string | undefined> = process.env): string {
-  return env.HEALER_AUDIT_LOG?.trim() || join(env.HEALER_STATE_DIR?.trim() || stateDir(), 'audit.jsonl');
-}
 
 /** How much of the file's end is searched for an idempotency key (retries happen within minutes). */
 const TAIL_BYTES = 1024 * 1024;

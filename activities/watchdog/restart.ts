@@ -3,14 +3,16 @@
 //   `kubectl rollout restart` does) and scale Deployments, through @kubernetes/client-node;
 // - local dev: the supervisor started by `healer dev` (POST /components/{name}/restart, GET /components).
 // Idempotent: the restart carries the action's key; a key already applied is not applied twice.
+// A component found alive first (activities/watchdog/liveness.ts) is not restarted: the step says why.
 import { ApplicationFailure, heartbeat } from '@temporalio/activity';
 import { PatchStrategy, setHeaderOptions, type AppsV1Api } from '@kubernetes/client-node';
 import type { StepRequest } from '../../core/watchdog/playbook/types';
+import { aliveReason, type LivenessDeps } from './liveness';
 
 export const RESTARTED_AT_ANNOTATION = 'kubectl.kubernetes.io/restartedAt';
 export const RESTART_KEY_ANNOTATION = 'healer.5dlabs.ai/restart-key';
 
-export interface RestartDeps {
+export interface RestartDeps extends LivenessDeps {
   /** `healer dev` supervisor base URL (HEALER_SUPERVISOR_URL); wins over Kubernetes when set. */
   supervisorUrl?: string;
   kube?: { apps: AppsV1Api; namespace: string };
@@ -24,6 +26,8 @@ export interface RestartResult {
   via: 'kubernetes' | 'supervisor';
   target: string;
   alreadyApplied: boolean;
+  /** Not restarted, and why (it was found alive). */
+  skipped?: string;
 }
 
 export interface ScaleResult {
@@ -42,6 +46,9 @@ export interface SupervisorComponent {
   restarts?: number;
   /** The Idempotency-Key of the last restart the supervisor applied. */
   lastRestartKey?: string;
+  /** Reported by the component: its last heartbeat attempt, and the last one delivered. */
+  lastHeartbeatAttemptAt?: string;
+  lastHeartbeatDeliveredAt?: string;
 }
 
 const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
@@ -76,13 +83,17 @@ export function createRestartActivities(deps: RestartDeps) {
       heartbeat();
       if (backend() === 'supervisor') {
         const listed = await supervisor('/components');
+        let supervised: SupervisorComponent | undefined;
         if (listed.ok) {
           const body = (await listed.json()) as { components?: SupervisorComponent[] } | SupervisorComponent[];
           const components = Array.isArray(body) ? body : (body.components ?? []);
-          if (components.find((c) => c.name === component)?.lastRestartKey === key) {
+          supervised = components.find((c) => c.name === component);
+          if (supervised?.lastRestartKey === key) {
             return { component, via: 'supervisor', target: component, alreadyApplied: true };
           }
         }
+        const alive = await aliveReason(deps, component, request.context, supervised);
+        if (alive) return { component, via: 'supervisor', target: component, alreadyApplied: false, skipped: alive };
         const response = await supervisor(`/components/${encodeURIComponent(component)}/restart`, {
           method: 'POST',
           headers: { 'idempotency-key': key },
@@ -105,6 +116,9 @@ export function createRestartActivities(deps: RestartDeps) {
       if (deployment.spec?.template?.metadata?.annotations?.[RESTART_KEY_ANNOTATION] === key) {
         return { component, via: 'kubernetes', target: `${namespace}/${name}`, alreadyApplied: true };
       }
+      const alive = await aliveReason(deps, component, request.context);
+      if (alive)
+        return { component, via: 'kubernetes', target: `${namespace}/${name}`, alreadyApplied: false, skipped: alive };
       const annotations = { [RESTARTED_AT_ANNOTATION]: now().toISOString(), [RESTART_KEY_ANNOTATION]: key };
       await apps.patchNamespacedDeployment(
         { name, namespace, body: { spec: { template: { metadata: { annotations } } } } },

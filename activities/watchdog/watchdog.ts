@@ -97,7 +97,7 @@ export interface WatchdogWorkerActivityDeps extends WatchdogActivityDeps {
 export function createWatchdogWorkerActivities(deps: WatchdogWorkerActivityDeps) {
   return {
     ...createWatchdogStateActivities(deps),
-    ...createRestartActivities(deps.restart),
+    ...createRestartActivities({ client: deps.client, ...deps.restart }),
     ...createAuditActivities(deps.audit),
     ...createEscalateActivities({ ...deps.escalate, audit: deps.audit.log }),
   };

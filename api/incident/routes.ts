@@ -1,24 +1,23 @@
 // The human gate and incident reads: POST /api/v1/incidents/{id}/approve|reject, GET /api/v1/incidents/{id}.
+// Decisions go through createIncidentDecisions (shared with MCP): 409 saying why when the incident's
+// validator refuses one or the incident has finished, 404 for an id that never ran.
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { incidentStatusQuery } from '../../core/contract';
 import { notFound } from '../errors';
+import { jsonField, paramsSchema } from '../field-schemas';
 import type { createIncidentDecisions } from '../mcp/temporal-actions';
 
-const idParam = {
-  type: 'object',
-  properties: { id: { type: 'string', pattern: '^incident-[A-Za-z0-9._-]+$' } },
-  required: ['id'],
-} as const;
+const idParam = paramsSchema({ id: 'incidentId' });
 const decisionBody = {
   type: ['object', 'null'],
-  properties: { by: { type: 'string', maxLength: 200 }, comment: { type: 'string', maxLength: 4000 } },
+  properties: { by: jsonField('actor'), comment: { ...jsonField('comment'), minLength: 0 } },
   additionalProperties: false,
 } as const;
 
 export function registerIncidentRoutes(
   app: FastifyInstance,
-  deps: { client: Client; decisions: ReturnType<typeof createIncidentDecisions>; guard: preHandlerAsyncHookHandler },
+  deps: { client: Client; decisions: ReturnType<typeof createIncidentDecisions> },
 ): void {
   app.get<{ Params: { id: string } }>('/api/v1/incidents/:id', { schema: { params: idParam } }, async (request) => {
     try {
@@ -34,7 +33,7 @@ export function registerIncidentRoutes(
   ] as const) {
     app.post<{ Params: { id: string }; Body: { by?: string; comment?: string } | null }>(
       `/api/v1/incidents/:id/${action}`,
-      { preHandler: deps.guard, schema: { params: idParam, body: decisionBody } },
+      { schema: { params: idParam, body: decisionBody } },
       async (request) => decide(request.params.id, request.body ?? {}),
     );
   }

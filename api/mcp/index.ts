@@ -8,14 +8,7 @@ export {
   type LogLabels,
   type McpDeps,
 } from './server';
-export {
-  connectMcpDeps,
-  defaultMcpExtras,
-  runMcpStdio,
-  serveMcpStdio,
-  type ConnectedMcpDeps,
-  type ConnectOptions,
-} from './stdio';
+export { runMcpStdio, serveMcpStdio } from './stdio';
 export { MCP_PATH, registerMcpRoute } from './http';
 export { createPushLogs } from './push-logs';
 export { createIncidentDecisions, createWatchdogReader } from './temporal-actions';

@@ -1,8 +1,12 @@
-// Input schemas of the MCP tools. The session payload schema only describes the shape for clients;
-// normaliseSessionPayload (the API's own validator) stays the one authority and names failing fields.
+// Input schemas of the MCP tools. Ids, names and texts keep the same rules as the HTTP API
+// (core/contract/limits.ts, through api/field-schemas.ts). The session payload schema describes the shape
+// for clients; normaliseSessionPayload (the API's own validator) stays the one authority and names failing fields.
 import { z } from 'zod';
+import { COUNT_LIMITS, PUSH_LIMITS, SESSION_PAGE } from '../../core/contract';
+import { zodEnum, zodField } from '../field-schemas';
 
-const playId = z.string().min(1).max(128).describe('The play session id (workflow id is play-<play_id>)');
+const playId = zodField('playId').describe('The play session id (workflow id is play-<play_id>)');
+const name = zodField('name');
 
 const agentSchema = z
   .object({
@@ -25,9 +29,9 @@ const agentSchema = z
 export const startSessionInput = z
   .object({
     play_id: playId,
-    repository: z.string().describe('"owner/name" of the repository the play works on'),
-    service: z.string().optional(),
-    namespace: z.string().optional().describe('Kubernetes namespace of the agents (default "cto")'),
+    repository: zodField('repository').describe('"owner/name" of the repository the play works on'),
+    service: name.optional(),
+    namespace: zodField('k8sNamespace').optional().describe('Kubernetes namespace of the agents (default "cto")'),
     cto_config: z
       .object({
         agents: z.record(agentSchema).optional().describe('Agents keyed by name, with the tools each declares'),
@@ -54,40 +58,51 @@ export const playIdInput = { play_id: playId };
 
 export const listSessionsInput = {
   active_only: z.boolean().optional().describe('Only sessions that are still running (default false)'),
-  limit: z.number().int().min(1).max(1000).optional().describe('At most this many sessions (default 1000)'),
+  limit: z
+    .number()
+    .int()
+    .min(1)
+    .max(SESSION_PAGE.max)
+    .optional()
+    .describe(`At most this many sessions per page (default ${SESSION_PAGE.default})`),
+  cursor: zodField('cursor').optional().describe('nextCursor of the previous page'),
 };
 
 export const endSessionInput = {
   play_id: playId,
-  status: z.enum(['completed', 'failed', 'cancelled']).optional().describe('Final status (default completed)'),
-  reason: z.string().max(2000).optional(),
+  status: zodEnum(['completed', 'failed', 'cancelled']).optional().describe('Final status (default completed)'),
+  reason: zodField('endReason', { allowEmpty: true }).optional(),
 };
 
 export const sendLogsInput = {
   play_id: playId,
-  lines: z.array(z.string()).min(1).max(10_000).describe('Raw log lines; they are scanned like any other log source'),
+  lines: z
+    .array(z.string().max(PUSH_LIMITS.lineLength))
+    .min(1)
+    .max(PUSH_LIMITS.lines)
+    .describe('Raw log lines; they are scanned like any other log source'),
   labels: z
-    .object({ agent: z.string().optional(), task_id: z.string().optional(), pod: z.string().optional() })
+    .object({ agent: name.optional(), task_id: name.optional(), pod: name.optional() })
     .optional()
     .describe('Where the lines came from, used to attribute detections'),
 };
 
 /** Mirrors core/types.ts Detection; every required field is checked so a bad batch never reaches a workflow. */
 export const detectionSchema = z.object({
-  code: z.string().min(1),
-  severity: z.enum(['critical', 'high', 'medium', 'low', 'info']),
-  priority: z.enum(['P0', 'P1', 'P2', 'P3']),
-  patternId: z.string().min(1),
-  fingerprint: z.string().min(1),
-  line: z.string(),
-  source: z.enum(['loki', 'kubernetes-logs', 'kubernetes-state', 'file', 'http', 'preflight', 'test']),
+  code: name,
+  severity: zodEnum(['critical', 'high', 'medium', 'low', 'info']),
+  priority: zodEnum(['P0', 'P1', 'P2', 'P3']),
+  patternId: name,
+  fingerprint: zodField('fingerprint'),
+  line: zodField('detectionLine', { allowEmpty: true }),
+  source: zodEnum(['loki', 'kubernetes-logs', 'kubernetes-state', 'file', 'http', 'preflight', 'test']),
   observedAt: z.string().datetime({ offset: true }).describe('ISO-8601 time the line was observed'),
-  agent: z.string().optional(),
-  taskId: z.string().optional(),
-  pod: z.string().optional(),
+  agent: name.optional(),
+  taskId: name.optional(),
+  pod: name.optional(),
   lineNumber: z.number().int().optional(),
   preflight: z.boolean().optional(),
-  missingTools: z.array(z.string()).optional(),
+  missingTools: z.array(name).max(COUNT_LIMITS.missingTools).optional(),
   repeats: z
     .number()
     .int()
@@ -103,25 +118,18 @@ export const detectionSchema = z.object({
 
 export const sendDetectionsInput = {
   play_id: playId,
-  detections: z.array(detectionSchema).min(1).max(1000),
-  batch_id: z
-    .string()
-    .min(1)
-    .max(200)
+  detections: z.array(detectionSchema).min(1).max(COUNT_LIMITS.detectionsPerBatch),
+  batch_id: zodField('batchId')
     .optional()
     .describe('Idempotency key: a batch re-sent with the same id is applied once'),
 };
 
 export const incidentDecisionInput = {
-  incident_id: z.string().min(1).describe('Incident workflow id (incident-<play_id>-<fingerprint>)'),
-  by: z.string().optional().describe('Who decided'),
-  comment: z.string().max(4000).optional(),
+  incident_id: zodField('incidentId').describe('Incident workflow id (incident-<play_id>-<fingerprint>)'),
+  by: zodField('actor').optional().describe('Who decided'),
+  comment: zodField('comment', { allowEmpty: true }).optional(),
 };
 
 export const watchdogInput = {
-  namespace: z
-    .string()
-    .regex(/^[a-z0-9][a-z0-9-]{0,62}$/)
-    .optional()
-    .describe('Healer namespace of the watchdog (default "cto")'),
+  namespace: zodField('k8sNamespace').optional().describe('Healer namespace of the watchdog (default "cto")'),
 };

@@ -9,7 +9,9 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { normaliseSessionPayload, PayloadError } from '../../core/session/payload';
 import type { Detection } from '../../core/contract';
 import { detectionsSignal, sessionWorkflowId, type ApprovalInput } from '../../core/contract';
-import { HttpError, notFound } from '../errors';
+import type { ApiScope } from '../../runtime/config';
+import { forbiddenMessage } from '../auth';
+import { HttpError, notFound, temporalHttpError } from '../errors';
 import type { SessionService } from '../session/sessions';
 import {
   endSessionInput,
@@ -40,6 +42,8 @@ export interface McpDeps {
   watchdogState?: (namespace?: string) => Promise<unknown>;
   /** Called once per signal the tools send (e.g. HealerMetrics.signalsSent.inc). */
   onSignalSent?: (signal: string) => void;
+  /** What the caller's token may do (HTTP); absent: everything (stdio, a process the operator started). */
+  scopes?: ReadonlySet<ApiScope>;
 }
 
 export const MCP_SERVER_NAME = 'healer';
@@ -57,20 +61,22 @@ const toolError = (text: string): CallToolResult => ({ content: [{ type: 'text',
 /** The text a person or a model reads when a tool fails. */
 export function describeToolError(error: unknown): string {
   if (error instanceof PayloadError) return `invalid payload: ${error.field}: ${error.reason}`;
-  if (error instanceof HttpError)
-    return `${error.message} (${error.statusCode} ${error.code}${error.field ? `, field ${error.field}` : ''})`;
+  const http = error instanceof HttpError ? error : temporalHttpError(error);
+  if (http) return `${http.message} (${http.statusCode} ${http.code}${http.field ? `, field ${http.field}` : ''})`;
   return `error: ${(error as Error)?.message ?? String(error)}`;
 }
 
-/** Runs a tool body; whatever it throws becomes a tool error with a clear message. */
-function run<A>(body: (args: A) => Promise<unknown>): (args: A) => Promise<CallToolResult> {
-  return async (args) => {
-    try {
-      return ok(await body(args));
-    } catch (error) {
-      return toolError(describeToolError(error));
-    }
-  };
+/** Runs a tool body if the caller has `scope`; whatever it throws becomes a tool error with a clear message. */
+function runner(scopes: ReadonlySet<ApiScope> | undefined) {
+  return <A>(scope: ApiScope, body: (args: A) => Promise<unknown>) =>
+    async (args: A): Promise<CallToolResult> => {
+      try {
+        if (scopes && !scopes.has(scope)) throw new HttpError(403, 'forbidden', forbiddenMessage(scope));
+        return ok(await body(args));
+      } catch (error) {
+        return toolError(describeToolError(error));
+      }
+    };
 }
 
 const unavailable = (what: string, why: string) =>
@@ -78,6 +84,7 @@ const unavailable = (what: string, why: string) =>
 
 export function createMcpServer(deps: McpDeps): McpServer {
   const server = new McpServer({ name: MCP_SERVER_NAME, version: MCP_SERVER_VERSION });
+  const run = runner(deps.scopes);
 
   server.registerTool(
     'start_session',
@@ -88,7 +95,7 @@ export function createMcpServer(deps: McpDeps): McpServer {
       inputSchema: startSessionInput,
       annotations: { destructiveHint: false, idempotentHint: false },
     },
-    run(async (args) => {
+    run('write', async (args) => {
       const input = normaliseSessionPayload(args);
       const started = await deps.sessions.start(input);
       return { playId: input.playId, status: 'active', ...started };
@@ -104,20 +111,21 @@ export function createMcpServer(deps: McpDeps): McpServer {
       inputSchema: playIdInput,
       annotations: { readOnlyHint: true },
     },
-    run(async ({ play_id }) => deps.sessions.get(play_id)),
+    run('read', async ({ play_id }) => deps.sessions.get(play_id)),
   );
 
   server.registerTool(
     'list_sessions',
     {
       title: 'List play sessions',
-      description: 'Sessions from Temporal visibility, newest first: status, alert codes, severity, incident count.',
+      description:
+        'One page of sessions from Temporal visibility, newest first: status, alert codes, severity, incident count; pass nextCursor as cursor for the next page.',
       inputSchema: listSessionsInput,
       annotations: { readOnlyHint: true },
     },
-    run(async ({ active_only, limit }) => {
-      const sessions = await deps.sessions.list({ activeOnly: active_only ?? false, ...(limit ? { limit } : {}) });
-      return { count: sessions.length, sessions };
+    run('read', async ({ active_only, limit, cursor }) => {
+      const page = await deps.sessions.listPage({ activeOnly: active_only ?? false, limit, cursor });
+      return { count: page.sessions.length, ...page };
     }),
   );
 
@@ -129,7 +137,7 @@ export function createMcpServer(deps: McpDeps): McpServer {
         'Pushes raw log lines for a session; they are scanned against the detection catalog and matches are signalled to the session.',
       inputSchema: sendLogsInput,
     },
-    run(async ({ play_id, lines, labels }) => {
+    run('write', async ({ play_id, lines, labels }) => {
       if (!deps.pushLogs) throw unavailable('log push', 'no log pipeline is wired into this server');
       const result = await deps.pushLogs(play_id, lines, labels ?? {});
       return result ?? { playId: play_id, accepted: lines.length };
@@ -144,7 +152,7 @@ export function createMcpServer(deps: McpDeps): McpServer {
         'Signals a batch of already-matched detections to play-<play_id> (signal "detections"). Each detection needs code, severity, priority, patternId, fingerprint, line, source and observedAt.',
       inputSchema: sendDetectionsInput,
     },
-    run(async ({ play_id, detections, batch_id }) => {
+    run('write', async ({ play_id, detections, batch_id }) => {
       const batchId = batch_id ?? `mcp-${randomUUID()}`;
       try {
         await deps.client.workflow
@@ -168,7 +176,7 @@ export function createMcpServer(deps: McpDeps): McpServer {
       inputSchema: endSessionInput,
       annotations: { destructiveHint: true, idempotentHint: false },
     },
-    run(async ({ play_id, status, reason }) => {
+    run('write', async ({ play_id, status, reason }) => {
       await deps.sessions.end(play_id, { ...(status ? { status } : {}), ...(reason ? { reason } : {}) });
       deps.onSignalSent?.('end');
       return { playId: play_id, status: 'ending' };
@@ -183,7 +191,7 @@ export function createMcpServer(deps: McpDeps): McpServer {
         description: `${title} waiting at the human gate (update "${name === 'approve_incident' ? 'approve' : 'reject'}" on the incident workflow).`,
         inputSchema: incidentDecisionInput,
       },
-      run(async ({ incident_id, by, comment }) => {
+      run('admin', async ({ incident_id, by, comment }) => {
         if (!fn) throw unavailable(name.replace('_', ' '), 'the healing chain is not wired into this server');
         return fn(incident_id, { ...(by ? { by } : {}), ...(comment ? { comment } : {}) });
       }),
@@ -200,7 +208,7 @@ export function createMcpServer(deps: McpDeps): McpServer {
       inputSchema: watchdogInput,
       annotations: { readOnlyHint: true },
     },
-    run(async ({ namespace }) => {
+    run('admin', async ({ namespace }) => {
       if (!deps.watchdogState) throw unavailable('the watchdog state', 'no watchdog reader is wired into this server');
       return deps.watchdogState(namespace);
     }),

@@ -2,12 +2,9 @@
 // its stdin/stdout. Nothing else may write to stdout here; diagnostics go to stderr.
 import type { Readable, Writable } from 'node:stream';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { Client, Connection } from '@temporalio/client';
 import type { HealerConfig } from '../../runtime/config';
-import { SessionService } from '../session/sessions';
-import { createPushLogs } from './push-logs';
+import { connectApi, mcpDepsOf, type ComposeOptions } from '../compose';
 import { createMcpServer, type McpDeps } from './server';
-import { createIncidentDecisions, createWatchdogReader } from './temporal-actions';
 
 /** Serves MCP on the given streams (default: this process's stdin/stdout) until the input ends. */
 export async function runMcpStdio(
@@ -24,49 +21,11 @@ export async function runMcpStdio(
   await closed;
 }
 
-export interface ConnectedMcpDeps {
-  deps: McpDeps;
-  close(): Promise<void>;
-}
-
-export interface ConnectOptions {
-  /** Task queue sessions start on (default `healer`). */
-  taskQueue?: string;
-  /** The optional functions, built on the connected client (default: none, each tool says it is unavailable). */
-  extras?: (client: Client) => Omit<McpDeps, 'sessions' | 'client'>;
-}
-
-/** Connects to Temporal as the config says and builds the deps. */
-export async function connectMcpDeps(config: HealerConfig, opts: ConnectOptions = {}): Promise<ConnectedMcpDeps> {
-  const connection = await Connection.connect({ address: config.temporal.address });
-  const client = new Client({ connection, namespace: config.temporal.namespace });
-  const sessions = new SessionService(client, {
-    ...(opts.taskQueue ? { taskQueue: opts.taskQueue } : {}),
-    settings: { preflightWindowMs: config.preflightWindowMs },
-  });
-  return { deps: { sessions, client, ...opts.extras?.(client) }, close: () => connection.close() };
-}
-
-/** Everything that needs only Temporal: log push through the scanner's matcher, the human gate, the watchdog query. */
-export function defaultMcpExtras(
-  client: Client,
-  opts: { taskQueue?: string; namespace?: string } = {},
-): Omit<McpDeps, 'sessions' | 'client'> {
-  return {
-    pushLogs: createPushLogs(client, opts),
-    ...createIncidentDecisions(client),
-    watchdogState: createWatchdogReader(client, opts.namespace),
-  };
-}
-
-/** `healer mcp`: serve every tool on stdin/stdout until the client goes away. */
-export async function serveMcpStdio(
-  config: HealerConfig,
-  extras: ConnectOptions['extras'] = (client) => defaultMcpExtras(client, { namespace: config.namespace }),
-): Promise<void> {
-  const { deps, close } = await connectMcpDeps(config, { extras });
+/** `healer mcp`: every tool, composed like the HTTP API's (api/compose.ts), on stdin/stdout until the client goes away. */
+export async function serveMcpStdio(config: HealerConfig, opts: ComposeOptions = {}): Promise<void> {
+  const { client, services, close } = await connectApi(config, opts);
   try {
-    await runMcpStdio(deps);
+    await runMcpStdio(mcpDepsOf(services, client));
   } finally {
     await close();
   }

@@ -1,7 +1,9 @@
 // Default implementations of the MCP server's optional functions that need only Temporal and the
 // message contract: the human gate (updates on the incident workflow) and the watchdog's query.
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import {
+  DECISION_REFUSED_FAILURE,
   DEFAULT_K8S_NAMESPACE,
   approveUpdate,
   rejectUpdate,
@@ -15,22 +17,45 @@ import type { McpDeps } from './server';
 const isNotFound = (error: unknown) =>
   error instanceof WorkflowNotFoundError || (error as { name?: string })?.name === 'WorkflowNotFoundError';
 
-/** approve/reject: the incident's `approve`/`reject` update; refused decisions are a 409 with the step. */
+/** The update's validator refused the decision (the failure's message says why). */
+const refusedBy = (error: unknown): ApplicationFailure | undefined =>
+  error instanceof WorkflowUpdateFailedError &&
+  error.cause instanceof ApplicationFailure &&
+  error.cause.type === DECISION_REFUSED_FAILURE
+    ? error.cause
+    : undefined;
+
+/**
+ * approve/reject: the incident's `approve`/`reject` update. A decision that cannot apply (not at the
+ * gate, already decided, finished) is a 409 saying why; an incident id that never ran is a 404.
+ */
 export function createIncidentDecisions(client: Client): Required<Pick<McpDeps, 'approveIncident' | 'rejectIncident'>> {
   const decide = (decision: 'approved' | 'rejected') => async (incidentId: string, input: ApprovalInput) => {
     const update = decision === 'approved' ? approveUpdate : rejectUpdate;
-    let outcome: { accepted: boolean; step: string };
+    const handle = client.workflow.getHandle(incidentId);
     try {
-      outcome = await client.workflow.getHandle(incidentId).executeUpdate(update, { args: [input] });
+      const outcome = await handle.executeUpdate(update, { args: [input] });
+      return { incidentId, decision, step: outcome.step };
     } catch (error) {
-      if (isNotFound(error)) throw notFound(`incident ${incidentId}`);
+      const refusal = refusedBy(error);
+      if (refusal) throw conflict(`incident ${incidentId} cannot be ${decision}: ${refusal.message}`);
+      // The server answers "not found" for a closed workflow too: only an id that never ran is a 404.
+      if (isNotFound(error)) throw (await closedStatus(client, incidentId)) ?? notFound(`incident ${incidentId}`);
       throw error;
     }
-    if (!outcome.accepted)
-      throw conflict(`incident ${incidentId} is not waiting for a decision (step ${outcome.step})`);
-    return { incidentId, decision, step: outcome.step };
   };
   return { approveIncident: decide('approved'), rejectIncident: decide('rejected') };
+}
+
+/** A 409 for an incident that ran and is closed, or undefined when it never existed. */
+async function closedStatus(client: Client, incidentId: string) {
+  try {
+    const { status } = await client.workflow.getHandle(incidentId).describe();
+    return conflict(`incident ${incidentId} is finished (${status.name.toLowerCase()}): nothing waits for a decision`);
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
 }
 
 /** The watchdog's view for a Healer namespace (default `cto`). */

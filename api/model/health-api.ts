@@ -1,31 +1,22 @@
-// GET /health/api: the model gateway's health, computed from the call log (every attempt), the modelHealth
-// entity workflow (breakers, current chain) and today's budget ledger. 200 when healthy; 503 with the
-// reasons when the failure rate over 1 h or 24 h is above target or the day's budget is used up.
-import type { Client } from '@temporalio/client';
+// GET /health/api: the model gateway's health, from Temporal only (so every API pod agrees): the
+// modelHealth entity workflow (breakers, the chain the LLM workers resolved) and today's and
+// yesterday's budget ledgers (spend, call statistics in 10-minute buckets). 200 when healthy; 503
+// with the reasons when the failure rate over 1 h or 24 h is above target, the day's budget is used
+// up or refused calls, a provider's key is rejected, or no model is left to call.
 import type { FastifyInstance } from 'fastify';
 import { utcDay } from '../../core/model/budget';
 import { effectiveState } from '../../core/model/breaker';
-import { readCallLog, type CallLogEntry } from '../../activities/model/call-log';
-import {
-  budgetQuery,
-  budgetWorkflowId,
-  MODEL_HEALTH_WORKFLOW_ID,
-  modelHealthQuery,
-  type BudgetView,
-  type ModelHealthView,
-} from '../../core/contract';
+import { parseRefKey, PROVIDER_KEY_VARS, providerKey, providerNamed } from '../../core/model/providers';
+import { failureRate, mergeByModel, sumCounters, totalsByModel, type CallCounters } from '../../core/model/stats';
+import type { BudgetView, ChainReport, ModelHealthView } from '../../core/contract';
+import { readLedger, readModelHealth, type GatewayStateSource } from './gateway-state';
 
-export interface HealthApiDeps {
-  client: Client;
-  /** HEALER_LOG_PATH (shared with the llm workers). */
-  logDir: string;
+export interface HealthApiDeps extends GatewayStateSource {
   dailyBudgetUsd: number;
   /** Failure-rate target (0.10). */
   targetFailureRate?: number;
   /** Fewer calls than this in a window cannot breach the target (one failed call is not an outage). */
   minCallsForBreach?: number;
-  healthWorkflowId?: string;
-  budgetWorkflowPrefix?: string;
   now?: () => Date;
 }
 
@@ -38,93 +29,147 @@ export interface WindowStats {
 }
 
 export interface ModelStats {
+  provider: string;
+  model: string;
   calls: number;
   failures: number;
   skipped: number;
+  costUsd: number;
   lastErrorClass?: string;
   lastCallAt?: string;
   breaker: string;
 }
 
+export interface ProviderHealth {
+  /** The environment variable of its key. */
+  keyVar: string;
+  /** ok, key-rejected, quota-exhausted (provider-wide breaker open), or listing-failed. */
+  status: 'ok' | 'key-rejected' | 'quota-exhausted' | 'listing-failed';
+  breaker: string;
+  baseUrl?: string;
+  listed?: number;
+  listError?: string;
+}
+
 export interface ApiHealthBody {
   status: 'healthy' | 'unhealthy';
   reasons: string[];
+  /** What needs a look but does not make the gateway unhealthy (configured models not served…). */
+  warnings: string[];
   failureRate: { '1h': WindowStats; '24h': WindowStats };
+  providers: Record<string, ProviderHealth>;
+  /** By ref key ("provider:model"), over the last 24 h. */
   models: Record<string, ModelStats>;
-  chain: { models: string[]; missing: string[]; source?: string; reportedAt?: string };
-  budget: BudgetView & { exhausted: boolean };
+  chain: {
+    models: string[];
+    missing: string[];
+    missingReasons?: Record<string, string>;
+    normalised?: Record<string, string>;
+    source?: string;
+    roles?: ChainReport['roles'];
+    reportedAt?: string;
+  };
+  budget: Omit<BudgetView, 'stats'> & { exhausted: boolean };
   generatedAt: string;
 }
 
 const HOUR_MS = 3_600_000;
 
-export function windowStats(entries: CallLogEntry[], sinceMs: number, target: number, minCalls: number): WindowStats {
-  const attempts = entries.filter((e) => e.outcome !== 'skipped' && Date.parse(e.time) >= sinceMs);
-  const failures = attempts.filter((e) => e.outcome === 'error').length;
-  const failureRate = attempts.length ? Math.round((failures / attempts.length) * 10_000) / 10_000 : 0;
+export function windowStats(byModel: Record<string, CallCounters>, target: number, minCalls: number): WindowStats {
+  const total = sumCounters(byModel);
+  const rate = failureRate(total);
   return {
-    calls: attempts.length,
-    failures,
-    failureRate,
+    calls: total.calls,
+    failures: total.failures,
+    failureRate: rate,
     target,
-    breached: attempts.length >= minCalls && failureRate > target,
+    breached: total.calls >= minCalls && rate > target,
   };
 }
 
+function breakerState(health: ModelHealthView | undefined, key: string, nowMs: number): string {
+  const breaker = health?.models[key];
+  return breaker && health ? effectiveState(breaker, nowMs, health.breaker) : 'closed';
+}
+
 export function modelStats(
-  entries: CallLogEntry[],
+  byModel: Record<string, CallCounters>,
   health: ModelHealthView | undefined,
   nowMs: number,
 ): Record<string, ModelStats> {
   const models: Record<string, ModelStats> = {};
-  const of = (model: string): ModelStats =>
-    (models[model] ??= { calls: 0, failures: 0, skipped: 0, breaker: breakerState(health, model, nowMs) });
-  for (const entry of entries) {
-    const stats = of(entry.model);
-    if (entry.outcome === 'skipped') {
-      stats.skipped += 1;
-      continue;
+  const keys = new Set([
+    ...Object.keys(byModel),
+    ...(health?.chain?.chain ?? []),
+    ...Object.keys(health?.models ?? {}).filter((key) => !key.endsWith(':*')),
+  ]);
+  for (const key of keys) {
+    let ref: { provider: string; model: string };
+    try {
+      ref = parseRefKey(key);
+    } catch {
+      continue; // a breaker kept from before models were named by provider
     }
-    stats.calls += 1;
-    stats.lastCallAt = entry.time;
-    if (entry.outcome === 'error') {
-      stats.failures += 1;
-      stats.lastErrorClass = entry.errorClass;
-    }
+    const counters = byModel[key];
+    models[key] = {
+      ...ref,
+      calls: counters?.calls ?? 0,
+      failures: counters?.failures ?? 0,
+      skipped: counters?.skipped ?? 0,
+      costUsd: counters?.costUsd ?? 0,
+      ...(counters?.lastErrorClass ? { lastErrorClass: counters.lastErrorClass } : {}),
+      ...(counters?.lastCallAt ? { lastCallAt: counters.lastCallAt } : {}),
+      breaker: breakerState(health, key, nowMs),
+    };
   }
-  for (const model of Object.keys(health?.models ?? {})) of(model);
   return models;
 }
 
-function breakerState(health: ModelHealthView | undefined, model: string, nowMs: number): string {
-  const breaker = health?.models[model];
-  return breaker && health ? effectiveState(breaker, nowMs, health.breaker) : 'closed';
-}
-
-async function queryOrUndefined<T>(run: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await run();
-  } catch {
-    return undefined; // not started yet (no call today) or Temporal unreachable: reported as defaults
+/** Each provider the LLM workers reported, with its provider-wide breaker read as the key's health. */
+export function providerHealth(health: ModelHealthView | undefined, nowMs: number): Record<string, ProviderHealth> {
+  const providers: Record<string, ProviderHealth> = {};
+  for (const reported of health?.chain?.providers ?? []) {
+    const name = providerNamed(reported.name);
+    if (!name) continue;
+    const wide = health?.models[providerKey(name)];
+    const breaker = breakerState(health, providerKey(name), nowMs);
+    const status: ProviderHealth['status'] =
+      breaker !== 'closed'
+        ? wide?.lastErrorClass === 'quota'
+          ? 'quota-exhausted'
+          : 'key-rejected'
+        : reported.listError
+          ? 'listing-failed'
+          : 'ok';
+    providers[name] = {
+      keyVar: PROVIDER_KEY_VARS[name],
+      status,
+      breaker,
+      ...(reported.baseUrl ? { baseUrl: reported.baseUrl } : {}),
+      ...(reported.listed !== undefined ? { listed: reported.listed } : {}),
+      ...(reported.listError ? { listError: reported.listError } : {}),
+    };
   }
+  return providers;
 }
 
 export async function computeApiHealth(deps: HealthApiDeps): Promise<{ statusCode: 200 | 503; body: ApiHealthBody }> {
   const now = deps.now?.() ?? new Date();
+  const nowMs = now.getTime();
   const target = deps.targetFailureRate ?? 0.1;
   const minCalls = deps.minCallsForBreach ?? 5;
   const day = utcDay(now);
-  const yesterday = new Date(now.getTime() - 24 * HOUR_MS);
-  const entries = (await readCallLog(deps.logDir, [yesterday, now])).filter(
-    (e) => Date.parse(e.time) >= now.getTime() - 24 * HOUR_MS,
-  );
+  const yesterday = utcDay(new Date(nowMs - 24 * HOUR_MS));
+  const [health, ledger, previous] = await Promise.all([
+    readModelHealth(deps),
+    readLedger(deps, day),
+    readLedger(deps, yesterday),
+  ]);
+  const since = (ms: number): Record<string, CallCounters> =>
+    mergeByModel(totalsByModel(yesterday, previous?.stats, nowMs - ms), totalsByModel(day, ledger?.stats, nowMs - ms));
+  const lastHour = windowStats(since(HOUR_MS), target, minCalls);
+  const lastDay = windowStats(since(24 * HOUR_MS), target, minCalls);
 
-  const health = await queryOrUndefined(() =>
-    deps.client.workflow.getHandle(deps.healthWorkflowId ?? MODEL_HEALTH_WORKFLOW_ID).query(modelHealthQuery),
-  );
-  const ledger = await queryOrUndefined(() =>
-    deps.client.workflow.getHandle(budgetWorkflowId(day, deps.budgetWorkflowPrefix)).query(budgetQuery),
-  );
   const budget: BudgetView = ledger ?? {
     day,
     limitUsd: deps.dailyBudgetUsd,
@@ -134,36 +179,54 @@ export async function computeApiHealth(deps: HealthApiDeps): Promise<{ statusCod
     calls: 0,
     denied: 0,
   };
-  const deniedLastHour = entries.some(
-    (e) => e.errorClass === 'budget' && Date.parse(e.time) >= now.getTime() - HOUR_MS,
-  );
-  const exhausted = budget.spentUsd >= budget.limitUsd || deniedLastHour;
+  const exhausted = budget.spentUsd >= budget.limitUsd;
+  const providers = providerHealth(health, nowMs);
+  const chain = health?.chain;
 
-  const lastHour = windowStats(entries, now.getTime() - HOUR_MS, target, minCalls);
-  const lastDay = windowStats(entries, now.getTime() - 24 * HOUR_MS, target, minCalls);
   const percent = (rate: number): string => `${(rate * 100).toFixed(1)}%`;
   const reasons: string[] = [];
   if (lastHour.breached)
     reasons.push(`failure rate over 1 h is ${percent(lastHour.failureRate)} (target < ${percent(target)})`);
   if (lastDay.breached)
     reasons.push(`failure rate over 24 h is ${percent(lastDay.failureRate)} (target < ${percent(target)})`);
-  if (exhausted)
+  if (exhausted || budget.denied > 0)
     reasons.push(
-      `daily budget exhausted: $${budget.spentUsd.toFixed(4)} of $${budget.limitUsd.toFixed(2)} spent${deniedLastHour ? '; calls refused in the last hour' : ''}`,
+      `daily budget ${exhausted ? 'exhausted' : 'refusing calls'}: $${budget.spentUsd.toFixed(4)} of $${budget.limitUsd.toFixed(2)} spent${budget.denied ? `; ${budget.denied} calls refused today` : ''}`,
     );
+  for (const [name, provider] of Object.entries(providers)) {
+    if (provider.status === 'key-rejected')
+      reasons.push(`${provider.keyVar} was rejected by ${name}: its models are skipped until the key is fixed`);
+    if (provider.status === 'quota-exhausted')
+      reasons.push(`${name} refuses calls for billing or quota (${provider.keyVar}'s account): its models are skipped`);
+  }
+  if (chain && chain.chain.length === 0) reasons.push('no model to call: every request gets the rule-based evaluator');
 
+  const warnings: string[] = [];
+  for (const ref of chain?.missing ?? [])
+    warnings.push(`configured model ${ref} is skipped: ${chain?.missingReasons?.[ref] ?? 'not listed'}`);
+  if (chain?.source === 'discovered-after-unmatched-override')
+    warnings.push('no configured model is served: the discovered chain is used instead');
+  for (const [name, provider] of Object.entries(providers))
+    if (provider.status === 'listing-failed') warnings.push(`${name}: listing models failed (${provider.listError})`);
+
+  const { stats: _stats, ...budgetFigures } = budget;
   const body: ApiHealthBody = {
     status: reasons.length ? 'unhealthy' : 'healthy',
     reasons,
+    warnings,
     failureRate: { '1h': lastHour, '24h': lastDay },
-    models: modelStats(entries, health, now.getTime()),
+    providers,
+    models: modelStats(since(24 * HOUR_MS), health, nowMs),
     chain: {
-      models: health?.chain?.chain ?? [],
-      missing: health?.chain?.missing ?? [],
-      source: health?.chain?.source,
-      reportedAt: health?.chain?.reportedAt,
+      models: chain?.chain ?? [],
+      missing: chain?.missing ?? [],
+      ...(chain?.missingReasons ? { missingReasons: chain.missingReasons } : {}),
+      ...(chain?.normalised ? { normalised: chain.normalised } : {}),
+      ...(chain?.source ? { source: chain.source } : {}),
+      ...(chain?.roles ? { roles: chain.roles } : {}),
+      ...(chain?.reportedAt ? { reportedAt: chain.reportedAt } : {}),
     },
-    budget: { ...budget, exhausted },
+    budget: { ...budgetFigures, exhausted },
     generatedAt: now.toISOString(),
   };
   return { statusCode: reasons.length ? 503 : 200, body };

@@ -1,7 +1,9 @@
 // Session operations over Temporal. Every read goes to Temporal (query, describe, visibility), never
-// to a copy in process memory, so any API replica answers the same and a restart loses nothing.
+// to a copy in process memory, so any API replica answers the same and a restart loses nothing. A read
+// does not need a live worker: past a short wait it answers from Temporal's last-known state.
 import {
   Client,
+  isGrpcDeadlineError,
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   type WorkflowExecutionInfo,
@@ -19,7 +21,10 @@ import {
   type SessionView,
 } from '../../core/contract';
 import type { SessionSettings, playSession } from '../../workflows/session/session';
-import { conflict, notFound } from '../errors';
+import { conflict, notFound, temporalHttpError } from '../errors';
+import { lastKnownSessionView, type StaleSessionView } from './stale-view';
+import { listSessionPage, type SessionPage, type SessionPageRequest } from './list';
+import { SingleFlight } from '../single-flight';
 
 export interface SessionListItem {
   playId: string;
@@ -38,10 +43,16 @@ export interface SessionServiceOptions {
   settings?: SessionSettings;
   /** Temporal UI base URL and namespace, to give each session a link for issue bodies. */
   ui?: { url: string; namespace: string };
+  /** Runs before each session starts, e.g. to start its repository's CI poller (idempotent; a failure fails the start). */
+  beforeStart?: (input: SessionInput) => Promise<unknown>;
 }
+
+/** How long a read waits for a worker to answer the session's query before answering from last-known state. */
+const LIVE_QUERY_MS = 1000;
 
 export class SessionService {
   readonly taskQueue: string;
+  private readonly pages = new SingleFlight<SessionPage<SessionListItem>>();
 
   constructor(
     readonly client: Client,
@@ -53,6 +64,7 @@ export class SessionService {
   /** Starts `play-<play_id>`; a running session with that id is a conflict, a finished one may start again. */
   async start(input: SessionInput): Promise<{ workflowId: string; runId: string }> {
     const workflowId = sessionWorkflowId(input.playId);
+    await this.options.beforeStart?.(input);
     try {
       const handle = await this.client.workflow.start<typeof playSession>('playSession', {
         workflowId,
@@ -85,17 +97,25 @@ export class SessionService {
     };
   }
 
-  /** The session's current view, or 404. */
-  async get(playId: string): Promise<SessionView> {
+  /**
+   * The session's current view, or 404. When no worker answers the query in time (none running, or all
+   * busy), the last-known view from Temporal itself with `stale: true` (api/session/stale-view.ts).
+   * Temporal unreachable is not this: that error goes on (503).
+   */
+  async get(playId: string): Promise<SessionView | StaleSessionView> {
     const handle = this.client.workflow.getHandle<typeof playSession>(sessionWorkflowId(playId));
     try {
-      return await handle.query(statusQuery);
+      return await this.client.withDeadline(Date.now() + LIVE_QUERY_MS, () => handle.query(statusQuery));
     } catch (error) {
       if (isNotFound(error)) throw notFound(`session ${playId}`);
+      if (temporalHttpError(error)?.statusCode === 503) throw error;
       // A finished session can still answer from its result when the query cannot be served.
-      const description = await handle.describe().catch(() => undefined);
-      if (description?.status.name === 'COMPLETED') return handle.result();
-      throw error;
+      const description = await handle.describe();
+      if (description.status.name === 'COMPLETED') return handle.result();
+      const why = isGrpcDeadlineError(error)
+        ? `no worker answered within ${LIVE_QUERY_MS} ms`
+        : (error as Error).message;
+      return lastKnownSessionView(this.client, description, why);
     }
   }
 
@@ -121,17 +141,15 @@ export class SessionService {
     }
   }
 
-  /** Sessions from Temporal visibility (latest run of each play id), newest first. */
+  /** One page of sessions from Temporal visibility, newest first (api/session/list.ts); equal requests in flight share one query. */
+  listPage(request: SessionPageRequest = {}): Promise<SessionPage<SessionListItem>> {
+    const key = JSON.stringify([request.activeOnly ?? false, request.limit ?? null, request.cursor ?? null]);
+    return this.pages.run(key, () => listSessionPage(this.client, request, toListItem));
+  }
+
+  /** The first page of sessions, newest first. */
   async list(filter: { activeOnly?: boolean; limit?: number } = {}): Promise<SessionListItem[]> {
-    let query = `WorkflowType = 'playSession'`;
-    if (filter.activeOnly) query += ` AND ExecutionStatus = 'Running'`;
-    const byId = new Map<string, SessionListItem>();
-    const limit = filter.limit ?? 1000;
-    for await (const execution of this.client.workflow.list({ query })) {
-      if (!byId.has(execution.workflowId)) byId.set(execution.workflowId, toListItem(execution));
-      if (byId.size >= limit) break;
-    }
-    return [...byId.values()];
+    return (await this.listPage(filter)).sessions;
   }
 }
 

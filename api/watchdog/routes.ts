@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { DEFAULT_K8S_NAMESPACE, watchdogWorkflowId } from '../../core/contract';
 import { watchdogStatusQuery } from '../../core/contract';
+import { jsonField } from '../field-schemas';
 
 export interface WatchdogRoutesOptions {
   client: Client;
@@ -18,7 +19,7 @@ export const watchdogRoutes: FastifyPluginAsync<WatchdogRoutesOptions> = async (
       schema: {
         querystring: {
           type: 'object',
-          properties: { namespace: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,62}$' } },
+          properties: { namespace: jsonField('k8sNamespace') },
         },
       },
     },

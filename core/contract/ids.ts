@@ -19,3 +19,23 @@ export const MODEL_HEALTH_WORKFLOW_ID = 'healer-model-health';
 export const budgetWorkflowId = (day: string, prefix = 'healer-budget-'): string => `${prefix}${day}`;
 /** The LogQL stream selector the scanner follows when none is configured. */
 export const DEFAULT_LOKI_QUERY = `{namespace="${DEFAULT_K8S_NAMESPACE}"}`;
+
+/** Label names (Kubernetes, Loki, pushed lines) a line's play session, task, agent … are read from. */
+export interface AttributionLabels {
+  playIdLabels: string[];
+  taskIdLabels: string[];
+  agentLabels: string[];
+  coderunLabels: string[];
+  podLabels: string[];
+  namespaceLabels: string[];
+}
+
+/** The labels the platform puts on agent pods and log streams, used when none are configured. */
+export const DEFAULT_ATTRIBUTION_LABELS: Readonly<AttributionLabels> = {
+  playIdLabels: ['play-id'],
+  taskIdLabels: ['task-id'],
+  agentLabels: ['agent'],
+  coderunLabels: ['coderun'],
+  podLabels: ['pod'],
+  namespaceLabels: ['namespace'],
+};

@@ -11,9 +11,42 @@ export interface ApprovalInput {
   by?: string;
   comment?: string;
 }
+/**
+ * What an accepted decision answers. Live decisions that cannot apply are refused by the update's
+ * validator (an ApplicationFailure of type DECISION_REFUSED_FAILURE, nothing written to history), so
+ * `accepted: false` only comes back when replaying histories recorded before the validators existed.
+ */
+export interface DecisionResult {
+  accepted: boolean;
+  step: string;
+}
+/** ApplicationFailure type of a refused approve/reject (its message says why; callers answer 409). */
+export const DECISION_REFUSED_FAILURE = 'IncidentDecisionRefused';
+
 export const evidenceSignal = defineSignal<[EvidenceSignal]>('evidence');
-export const approveUpdate = defineUpdate<{ accepted: boolean; step: string }, [ApprovalInput]>('approve');
-export const rejectUpdate = defineUpdate<{ accepted: boolean; step: string }, [ApprovalInput]>('reject');
+export const approveUpdate = defineUpdate<DecisionResult, [ApprovalInput]>('approve');
+export const rejectUpdate = defineUpdate<DecisionResult, [ApprovalInput]>('reject');
+
+/** The log window an incident gathers around its detection, across every agent of its session. */
+export interface ContextWindowSettings {
+  beforeSecs: number;
+  afterSecs: number;
+  /** Caps of the lines kept (after redaction): those nearest the detection and every catalog match. */
+  maxLines: number;
+  maxBytes: number;
+}
+
+/** What an incident's context holds: which log sources answered with how many lines, and what was kept. */
+export interface ContextSummary {
+  sources: Array<{ name: string; lines: number; error?: string }>;
+  /** Lines kept in the window, and their size in bytes. */
+  lines: number;
+  bytes: number;
+  /** Lines of the window left out by the caps. */
+  dropped: number;
+  /** Other failures (distinct detections) of the session in the window, other agents included. */
+  correlated: number;
+}
 
 export interface IncidentInput {
   playId: string;
@@ -28,6 +61,8 @@ export interface IncidentInput {
   sessionLink?: string;
   /** Task queue of the model gateway (default `healer-llm`); tests use their own. */
   llmTaskQueue?: string;
+  /** Set by sessions: the incident waits until the window's end (detection + afterSecs) before gathering. */
+  contextWindow?: ContextWindowSettings;
 }
 
 export interface IncidentEvent {
@@ -51,6 +86,10 @@ export interface IncidentView extends IncidentSummary {
   reason?: string;
   /** Reference to the stored context (outside workflow history). */
   contextRef?: string;
+  /** The log window gathered: sources, lines kept, correlated detections. */
+  context?: ContextSummary;
+  /** Set when the evaluation found this incident shares its root cause with an open one (status `linked`). */
+  linkedTo?: { incidentId: string; issue?: { number?: number; url?: string; title: string; dryRun: boolean } };
   /** True when GitHub ran dry: issue/PR are records of what would have been sent. */
   dryRun: boolean;
   /** Newest last, bounded. */

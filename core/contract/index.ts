@@ -8,3 +8,6 @@ export * from './session';
 export * from './incident';
 export * from './model';
 export * from './watchdog';
+export * from './ci';
+export * from './limits';
+export * from './log-store';

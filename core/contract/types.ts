@@ -1,9 +1,11 @@
 // Domain types shared by workflows, scanner, API and CLI. Plain data only: these travel in Temporal payloads.
+import type { CiFailureRef } from './ci';
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
 export type Priority = 'P0' | 'P1' | 'P2' | 'P3';
 export type SessionStatus = 'active' | 'completed' | 'failed' | 'cancelled';
-export type DetectionSource = 'loki' | 'kubernetes-logs' | 'kubernetes-state' | 'file' | 'http' | 'preflight' | 'test';
+export type DetectionSource =
+  'loki' | 'kubernetes-logs' | 'kubernetes-state' | 'file' | 'http' | 'preflight' | 'github-actions' | 'test';
 
 /** Severity order, most severe first. */
 export const SEVERITY_ORDER: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
@@ -30,6 +32,8 @@ export interface Detection {
   repeats?: number;
   /** With `repeats`: when the last occurrence was observed. */
   lastObservedAt?: string;
+  /** Set for GitHub Actions failures (codes C1–C6): the run, job and PR the detection came from. */
+  ci?: CiFailureRef;
 }
 
 /** How many occurrences a detection stands for (see `repeats`). */
@@ -42,6 +46,10 @@ export interface AgentSpec {
   model?: string;
   /** Remote tools plus the tools of every enabled local server, sorted, unique. */
   expectedTools: string[];
+  /** The remote tools (served through the tools-server), sorted; absent in sessions started before. */
+  remoteTools?: string[];
+  /** Tools of each enabled local MCP server. */
+  localServers?: Record<string, string[]>;
 }
 
 export interface TaskSpec {
@@ -62,6 +70,10 @@ export interface SessionInput {
   tasks: TaskSpec[];
   /** The remediation settings from cto_config (used by the healing chain). */
   remediation?: Record<string, unknown>;
+  /** cto_config `defaults.preflight.unknownIs`: this session's policy for items without evidence. */
+  preflightUnknownIs?: 'pass' | 'warn' | 'fail';
+  /** Unknown keys of the session's cto_config, by path (accepted, not used). */
+  configWarnings?: string[];
 }
 
 /** The session that collects detections belonging to no play session in a Kubernetes namespace. */

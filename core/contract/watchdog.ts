@@ -1,7 +1,7 @@
 // The watchdog and playbook workflows' messages: heartbeat signal, watchdog query, inputs and views.
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { StepOutcome } from '../watchdog/playbook/types';
-import type { TrackedComponent, WatchdogPolicy } from '../watchdog/health';
+import type { Outage, TrackedComponent, WatchdogPolicy } from '../watchdog/health';
 
 /** A component's "I am alive" message, sent every 10 s (runtime/heartbeat.ts). */
 export interface Heartbeat {
@@ -15,6 +15,11 @@ export interface Heartbeat {
    * cursor); with `hasNewData: true` and an unchanged cursor the component counts as stuck.
    */
   progress?: { cursor?: string | number; hasNewData?: boolean; [counter: string]: unknown };
+  /**
+   * Sender's clock: the first heartbeat that could not be delivered since the last one that was. The
+   * component was alive and trying all along, so the silence since then was Temporal's, not its own.
+   */
+  failingSince?: string;
 }
 
 export interface EmergencyModeSignal {
@@ -51,6 +56,8 @@ export interface ComponentView {
   instanceId?: string;
   version?: string;
   lastHeartbeatAt?: string;
+  /** When the component sent that heartbeat, by its own clock (the watchdog may have handled it later). */
+  lastSentAt?: string;
   /** Since when the cursor has not moved while the source had new data. */
   stuckSince?: string;
   progress?: Heartbeat['progress'];
@@ -61,6 +68,8 @@ export interface ComponentView {
   restartTimes: string[];
   nextRestartAllowedAt?: string;
   failedReason?: string;
+  /** A component given up on is tried again then (the cause may have been transient). */
+  nextRetryAt?: string;
 }
 
 export interface RunningPlaybookView {
@@ -89,6 +98,8 @@ export interface WatchdogView {
   history: PlaybookRunView[];
   escalations: Array<{ at: string; component: string; reason: string }>;
   continuedAsNew: number;
+  /** The last stretch in which Temporal (or the watchdog's worker) was away; silence in it was excused. */
+  lastOutage?: { from: string; to: string };
 }
 
 export interface WatchdogCarriedState {
@@ -100,6 +111,8 @@ export interface WatchdogCarriedState {
   emergencyMode: boolean;
   playbookCounter: number;
   continuedAsNew: number;
+  /** The last time nobody could be heard (Temporal away): silence inside it is excused. */
+  outage?: Outage;
 }
 
 export const watchdogStatusQuery = defineQuery<WatchdogView>('watchdogStatus');

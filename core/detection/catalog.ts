@@ -4,8 +4,10 @@
 // Pattern regexes are case-insensitive and use only the portable regex subset (no look-around, no
 // back-references) so the same text runs in V8 and in ripgrep (the benchmark compares the two).
 // Each pattern lists `literals`: lower-case strings of which at least one must occur in a line for the
-// regex to possibly match. They feed the matcher's cheap prefilter.
+// regex to possibly match. They feed the matcher's cheap prefilter. Words that may stand far apart in a
+// line are joined with a lazy `.*?` (never a `{0,N}` distance cap, which misses long lines).
 import type { Priority, Severity } from '../contract';
+import { CI_CATALOG } from '../ci/signatures';
 
 export interface PatternSpec {
   id: string;
@@ -13,7 +15,10 @@ export interface PatternSpec {
   literals: string[];
 }
 
-export type Category = 'preflight' | 'runtime' | 'lifecycle';
+export type Category = 'preflight' | 'runtime' | 'lifecycle' | 'generic' | 'ci';
+
+/** Error-level lines no specific code claims: counted and shown, an incident only past a repeat rate. */
+export const GENERIC_ERROR_CODE = 'G1';
 
 export interface CatalogEntry {
   code: string;
@@ -40,13 +45,16 @@ export interface SuppressionRule {
 
 const p = (id: string, regex: string, literals: string[]): PatternSpec => ({ id, regex, literals });
 const CTO_CONFIG = ['cto-config', 'cto_config', 'cto config', 'ctoconfig'];
+/** Error-level words (logfmt, JSON, brackets); their literal stems ('err' also covers 'error'). */
+const SEVERE = '(error|err|fatal|critical|crit|panic)';
+const SEVERE_WORDS = ['err', 'fatal', 'crit', 'panic'];
 /** Literals for "(failed to|could not|unable to|cannot) <verb>". */
 const verbs = (list: string[]): string[] =>
   ['failed to', 'could not', 'unable to', 'cannot'].flatMap((f) => list.map((v) => `${f} ${v}`));
 
 /**
  * Entries in evaluation order: the first entry with a matching pattern wins, so more specific codes come
- * before generic ones (R3 "max retries exceeded … connection refused" is R3, not R2; R2 is last).
+ * before generic ones (R3 "max retries exceeded … connection refused" is R3, not R2; the generic G1 is last).
  */
 export const CATALOG: readonly CatalogEntry[] = [
   {
@@ -72,6 +80,13 @@ export const CATALOG: readonly CatalogEntry[] = [
       p('a10-not-in-inventory', 'tools?\\b[^\\n]*not (found|available|present) in (the )?(tool )?inventory', [
         'inventory',
       ]),
+      // The skill's `tool.*not found` and "[tool_name] not available"; the field's "unresolved tools",
+      // "missing from CLI".
+      p('a10-tool-not-found', '\\btools?\\b.*?\\bnot (found|available)\\b', ['not found', 'not available']),
+      p('a10-unresolved-tools', '\\bunresolved tools?\\b|\\bmissing from (the )?cli\\b', [
+        'unresolved tool',
+        'missing from',
+      ]),
     ],
   },
   {
@@ -94,6 +109,9 @@ export const CATALOG: readonly CatalogEntry[] = [
         '(failed to|could not|unable to|cannot) (load|read|parse|sync|fetch|find) [^\\n]*cto[-_ ]?config',
         CTO_CONFIG,
       ),
+      // "Invalid CTO config structure", "Config missing: cto-config.json" (the file named after the verdict).
+      p('a11-invalid-config', '\\b(invalid|malformed|corrupt) cto[-_ ]?config', CTO_CONFIG),
+      p('a11-config-named', '\\bconfig(uration)?( file)? (is )?(missing|not found)\\b.*?cto[-_ ]?config', CTO_CONFIG),
     ],
   },
   {
@@ -108,12 +126,12 @@ export const CATALOG: readonly CatalogEntry[] = [
     patterns: [
       p(
         'a12-mcp-init-failed',
-        'mcp[^\\n]*(failed to (initiali[sz]e|start|connect|launch|spawn)|initiali[sz]ation failed|connection closed unexpectedly|not responding|exited with (code|status)|crashed)',
+        'mcp.*?(failed to (initiali[sz]e|start|connect|launch|spawn)|initiali[sz]ation failed|connection (failed|closed unexpectedly)|not responding|unreachable|exited with (code|status)|crashed)',
         ['mcp'],
       ),
       p(
         'a12-failed-to-start-mcp',
-        '(failed to (initiali[sz]e|start|connect to|launch|spawn)|could not start|unable to start) [^\\n]{0,30}mcp',
+        '(failed to (initiali[sz]e|start|connect to|launch|spawn)|could not start|unable to start) .*?mcp',
         ['mcp'],
       ),
       p(
@@ -143,6 +161,11 @@ export const CATALOG: readonly CatalogEntry[] = [
         'uncaught',
       ]),
       p('r1-js-error', '\\b(typeerror|referenceerror|rangeerror): ', ['typeerror', 'referenceerror', 'rangeerror']),
+      p(
+        'r1-jvm-exception',
+        '\\bjava\\.lang\\.[\\w$]*(exception|error)\\b|exception in thread\\b|\\bnullpointerexception\\b',
+        ['java.lang.', 'exception in thread', 'nullpointerexception'],
+      ),
       p('r1-oom', 'heap out of memory|\\bout of memory\\b|outofmemoryerror|oomkilled|has overflowed its stack', [
         'out of memory',
         'outofmemory',
@@ -264,7 +287,7 @@ export const CATALOG: readonly CatalogEntry[] = [
     description: 'A prompt or job template the agent needs could not be found or rendered.',
     suggestedAction: 'Check the template name and the templates ConfigMap of the controller.',
     patterns: [
-      p('l1-template-not-found', 'template[^\\n]{0,80}not found|templatenotfound|no such template|missing template', [
+      p('l1-template-not-found', 'template.*?not found|templatenotfound|no such template|missing template', [
         'not found',
         'templatenotfound',
         'no such template',
@@ -272,7 +295,7 @@ export const CATALOG: readonly CatalogEntry[] = [
       ]),
       p(
         'l1-template-load-failed',
-        '(failed to|could not|unable to|cannot) (load|render|find|read|parse) [^\\n]{0,40}template',
+        '(failed to|could not|unable to|cannot) (load|render|find|read|parse) .*?template',
         verbs(['load', 'render', 'find', 'read', 'parse']),
       ),
     ],
@@ -286,14 +309,17 @@ export const CATALOG: readonly CatalogEntry[] = [
     description: 'The agent started without its prompt (file missing or empty).',
     suggestedAction: 'Check the prompt files the controller mounts for this agent and task.',
     patterns: [
-      p(
-        'l2-prompt-missing',
-        '\\bprompt( file)?[^\\n]{0,60}(missing|not found|is empty)|\\b(missing|no) (system |agent )?prompt\\b',
-        ['missing', 'not found', 'is empty', 'no prompt', 'no system prompt', 'no agent prompt'],
-      ),
+      p('l2-prompt-missing', 'prompt.*?(missing|not found|is empty)|\\b(missing|no) (system |agent )?prompt\\b', [
+        'missing',
+        'not found',
+        'is empty',
+        'no prompt',
+        'no system prompt',
+        'no agent prompt',
+      ]),
       p(
         'l2-prompt-load-failed',
-        '(failed to|could not|unable to|cannot) (load|read|find) [^\\n]{0,40}prompt',
+        '(failed to|could not|unable to|cannot) (load|read|find) .*?prompt',
         verbs(['load', 'read', 'find']),
       ),
     ],
@@ -309,7 +335,7 @@ export const CATALOG: readonly CatalogEntry[] = [
     patterns: [
       p(
         'l3-role-undefined',
-        '\\brole\\b[^\\n]{0,40}(is undefined|not defined|is not defined|not found|unknown)|\\b(undefined|unknown) (agent )?role\\b',
+        'role.*?undefined|\\brole\\b(\\s+\\S+)?\\s+(is )?(not defined|not found|unknown)\\b|\\b(undefined|unknown) (agent )?role\\b',
         ['undefined', 'not defined', 'not found', 'unknown'],
       ),
     ],
@@ -325,7 +351,7 @@ export const CATALOG: readonly CatalogEntry[] = [
     patterns: [
       p(
         'l4-task-context-empty',
-        'task[ _-]context[^\\n]{0,40}(empty|missing|not found|not provided)|\\b(empty|missing|no) task[ _-]context',
+        'task[ _-]?context.*?(empty|missing|not found|not provided)|\\b(empty|missing|no) task[ _-]?context',
         ['empty', 'missing', 'not found', 'not provided', 'no task'],
       ),
       p('l4-task-description-empty', 'task (description|details) (is )?(empty|missing)|\\bempty (task )?context\\b', [
@@ -350,30 +376,15 @@ export const CATALOG: readonly CatalogEntry[] = [
         'deadline exceeded',
         'i/o timeout',
       ]),
-      p(
-        'r2-timeout',
-        '\\btimeout (exceeded|expired|error|reached|elapsed|after|while|waiting)|\\b(request|connection|connect|read|write|gateway|socket|handshake|idle) timeout\\b',
-        [
-          'timeout exceeded',
-          'timeout expired',
-          'timeout error',
-          'timeout reached',
-          'timeout elapsed',
-          'timeout after',
-          'timeout while',
-          'timeout waiting',
-          'request timeout',
-          'connection timeout',
-          'connect timeout',
-          'read timeout',
-          'write timeout',
-          'gateway timeout',
-          'socket timeout',
-          'handshake timeout',
-          'idle timeout',
-        ],
-      ),
+      // The skill lists plain `timeout` as a high runtime failure; config dumps, flags and INFO lines
+      // quoting it are vetoed by the suppression rules.
+      p('r2-timeout', '\\btimeout(error|exception)?s?\\b', ['timeout']),
       p('r2-connection-refused', 'connection refused|\\beconnrefused\\b', ['refused']),
+      p('r2-connect-failed', '\\bconnection (failed|lost)\\b|\\b(failed to|could not|unable to|cannot) connect\\b', [
+        'connection failed',
+        'connection lost',
+        ...verbs(['connect']),
+      ]),
       p('r2-connection-reset', 'connection reset|\\beconnreset\\b|broken pipe', [
         'connection reset',
         'econnreset',
@@ -389,6 +400,52 @@ export const CATALOG: readonly CatalogEntry[] = [
         'bad gateway',
         'service unavailable',
         'gateway time',
+      ]),
+    ],
+  },
+  {
+    // Last: a line reaches G1 only when no specific code claims it.
+    code: GENERIC_ERROR_CODE,
+    category: 'generic',
+    priority: 'P3',
+    severity: 'low',
+    title: 'Generic error line',
+    description:
+      'A line logged at error level (klog E, level=error|fatal, [ERROR], ERROR:) that matches no specific failure.',
+    suggestedAction:
+      'Read the line and its neighbours; it opens an incident only when the same error repeats past HEALER_GENERIC_ERROR_INCIDENT_RATE.',
+    patterns: [
+      // klog: E<MMDD> <hh:mm:ss>, optionally behind the "F " of Fluent Bit.
+      p(
+        'g1-klog-error',
+        '^(F\\s+)?E(0[1-9]|1[0-2])[0-3]\\d\\s+\\d\\d:\\d\\d:\\d\\d',
+        ['01', '02', '03', '04', '05', '06', '07', '08', '09', '10', '11', '12'].map((month) => `e${month}`),
+      ),
+      // logfmt and JSON levels: level=error, level="fatal", "level":"error", "severity": "critical".
+      p(
+        'g1-structured-level',
+        `\\blevel=("?)${SEVERE}\\b|"(level|severity)": ?"${SEVERE}"`,
+        ['level=', 'level="', '"level":"', '"level": "', '"severity":"', '"severity": "'].flatMap((key) =>
+          SEVERE_WORDS.map((word) => key + word),
+        ),
+      ),
+      p(
+        'g1-bracket-level',
+        `\\[${SEVERE}\\]`,
+        SEVERE_WORDS.map((word) => `[${word}`),
+      ),
+      // "ERROR: …", "fatal: …", rustc's "error[E0382]: …" at the start of a line.
+      p('g1-level-prefix', '^\\W{0,3}(error|fatal|panic|critical)(\\[\\w+\\])?:', [
+        'error',
+        'fatal',
+        'panic',
+        'critical',
+      ]),
+      // A level column after a timestamp: "2026-11-22T04:01:02Z ERROR …", "2026-11-22 04:03:11,201 ERROR …".
+      p('g1-level-column', '^\\W{0,3}\\d[\\d:.,/TZ+-]*(\\s+[\\d:.,/TZ+-]+)?\\s+\\[?(error|fatal|critical)\\]?[\\s:]', [
+        'error',
+        'fatal',
+        'critical',
       ]),
     ],
   },
@@ -478,8 +535,55 @@ export const SUPPRESSIONS: readonly SuppressionRule[] = [
     id: 'retry-notice',
     description: 'Transient infrastructure errors being retried; exhaustion is R3.',
     regex: '\\bretrying\\b|\\bwill retry\\b|\\bretry(ing)? in \\d|\\bbacking off\\b|\\battempt \\d+\\s*(/|of)\\s*\\d+',
-    codes: ['R2'],
+    codes: ['R2', GENERIC_ERROR_CODE],
     unless: 'giving up|gave up|exhausted|max(imum)? retries|final attempt|last attempt',
+  },
+  {
+    id: 'stack-frame',
+    description: 'Stack frames ("at fn (node:net:1555:16)", "at a.B.c(B.java:12)") continue the error line above.',
+    regex:
+      '(^|\\s)at [\\w$.<> \\[\\]]*\\((node:|file:|/)\\S*:\\d+:\\d+\\)\\s*$|(^|\\s)at (node:|file:|/)\\S*:\\d+:\\d+\\s*$|(^|\\s)at [\\w$.]+\\([\\w$]+\\.(java|kt|scala):\\d+\\)\\s*$',
+  },
+  {
+    id: 'compiler-warning',
+    description: 'Compiler and linter warnings ("warning: unused variable: `timeout`") do not stop anything.',
+    regex: '^\\s*warning(\\[\\w+\\])?: ',
+    caseSensitive: true,
+  },
+  {
+    id: 'commit-comment-heading',
+    description: 'Commit subjects, comments and headings that name an error ("docs: explain what happens on timeout").',
+    regex:
+      '^\\s*(feat|fix|docs|chore|refactor|test|perf|ci|build|style|revert)(\\([\\w./-]+\\))?!?: |^\\s*(#{1,6}|//)\\s',
+    caseSensitive: true,
+  },
+  {
+    id: 'todo-comment',
+    description: 'TODO/FIXME notes about error handling are plans, not failures.',
+    regex: '\\b(TODO|FIXME)\\b',
+    caseSensitive: true,
+  },
+  {
+    id: 'diff-line',
+    description: 'Added and removed lines of a diff (a patch that handles "connection refused" is not one).',
+    regex: '^[+-]([^+-]|$)|^@@ ',
+  },
+  {
+    id: 'test-assertion',
+    description: 'Test code quoting error text (assert!(…"panicked at"…), expect(…).toContain("timeout")).',
+    regex: '\\bassert\\w*!?\\s*\\(|\\bexpect\\s*\\(|\\.to(Be|Equal|Contain|Match|Throw|Have)\\w*\\(',
+  },
+  {
+    id: 'argocd-trigger-not-configured',
+    description: 'Argo CD notifications for a trigger nobody configured: the sync itself works.',
+    regex: "trigger '[^']+' is not configured",
+    codes: [GENERIC_ERROR_CODE],
+  },
+  {
+    id: 'kilo-link-not-found',
+    description: 'Kilo mesh errors while a WireGuard interface comes up; Kilo retries them itself.',
+    regex: '"component"\\s*:\\s*"kilo".*link not found|link not found.*"component"\\s*:\\s*"kilo"',
+    codes: [GENERIC_ERROR_CODE],
   },
   {
     id: 'timeout-config',
@@ -496,7 +600,7 @@ export function catalogEntry(code: string): CatalogEntry | undefined {
 
 /** Metadata (title, severity, suggested action …) of any code, log-based or state-based. */
 export function codeInfo(code: string): Omit<CatalogEntry, 'patterns' | 'category'> | undefined {
-  return catalogEntry(code) ?? STATE_CATALOG.find((e) => e.code === code);
+  return catalogEntry(code) ?? STATE_CATALOG.find((e) => e.code === code) ?? CI_CATALOG.find((e) => e.code === code);
 }
 
 /** Every pattern of the catalog, flattened, in evaluation order. */

@@ -1,6 +1,7 @@
 // Folding repeats: many occurrences of one fingerprint travel as one detection with a `repeats`
 // count and the time of the last occurrence, so a flood costs one payload entry, not thousands.
-import { occurrencesOf, type Detection } from '../contract';
+// The leaf module, not the contract index: `healer scan` must not load the Temporal SDK.
+import { occurrencesOf, type Detection } from '../contract/types';
 
 /** Adds `next` (same fingerprint) to `into`, which the caller owns and may change. */
 export function foldRepeat(into: Detection, next: Detection): void {

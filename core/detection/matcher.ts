@@ -1,6 +1,7 @@
 // Scans lines against the whole catalog in one pass. The patterns' literals reject the ~99% of lines
-// that cannot match before any pattern regex runs: per line, one case-insensitive regex made of every
-// literal; over whole files, a byte automaton of the same literals (one table lookup per byte).
+// that cannot match before any pattern regex runs: one Aho-Corasick automaton of every literal, over
+// whole files in a WebAssembly byte loop (which lines hold a literal?) and over one line in JavaScript
+// (which literals, so which patterns to try?).
 import type { Detection, DetectionSource } from '../contract';
 import { redact } from './redact';
 import { CATALOG, SUPPRESSIONS, type CatalogEntry, type PatternSpec, type SuppressionRule } from './catalog';
@@ -44,33 +45,18 @@ export type OnLineMatch = (m: LineMatch, line: string, lineNumber: number) => vo
 
 const CARRIAGE_RETURN = 13;
 
-const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/** A regex source matching any of `words`, shaped as a trie so the engine branches on one char at a time. */
-export function trieRegexSource(words: readonly string[]): string {
-  const rest = words.filter((w) => w.length > 0);
-  if (rest.length === 0) return '';
-  const groups = new Map<string, string[]>();
-  for (const w of rest) groups.set(w[0], [...(groups.get(w[0]) ?? []), w.slice(1)]);
-  const alternatives = [...groups].map(([ch, tails]) => escapeRegex(ch) + trieRegexSource(tails));
-  const body = alternatives.length === 1 ? alternatives[0] : `(?:${alternatives.join('|')})`;
-  // A word that ends here while longer ones continue: the continuation is optional (greedy: longest wins).
-  return rest.length < words.length ? `(?:${body})?` : body;
-}
-
 export class Matcher {
   private readonly entries: readonly CatalogEntry[];
   /** Every pattern in evaluation order. */
   private readonly patterns: CompiledPattern[];
-  /** Literal → indices (into `patterns`) of the patterns it may unlock. */
-  private readonly patternsByLiteral = new Map<string, number[]>();
-  /** Literal → every literal contained in it (a hit on "i/o timeout" is also a hit on "timeout"). */
-  private readonly impliedLiterals = new Map<string, string[]>();
+  /** Automaton word index → indices (into `patterns`) of the patterns that literal may unlock. */
+  private readonly patternsByWord: number[][];
   private readonly globalSuppressions: CompiledSuppression[];
   private readonly codeSuppressions: CompiledSuppression[][];
-  /** Any literal, over a lower-cased line. */
-  private readonly prefilterLower: RegExp;
   private readonly automaton: LiteralAutomaton;
+  /** Scratch for candidatePatterns: the patterns the current line unlocks, as flags and as a list. */
+  private readonly unlocked: Uint8Array;
+  private unlockedList: number[] = [];
   private readonly utf8 = new TextDecoder('utf-8');
 
   constructor(catalog: readonly CatalogEntry[] = CATALOG, suppressions: readonly SuppressionRule[] = SUPPRESSIONS) {
@@ -78,19 +64,11 @@ export class Matcher {
     this.patterns = catalog.flatMap((entry, entryIndex) =>
       entry.patterns.map((spec) => ({ entryIndex, spec, regex: new RegExp(spec.regex, 'i') })),
     );
-    this.patterns.forEach((p, index) => {
-      for (const literal of p.spec.literals.map((l) => l.toLowerCase())) {
-        const list = this.patternsByLiteral.get(literal) ?? [];
-        if (!list.includes(index)) list.push(index);
-        this.patternsByLiteral.set(literal, list);
-      }
-    });
-    const literals = [...this.patternsByLiteral.keys()];
-    for (const literal of literals)
-      this.impliedLiterals.set(
-        literal,
-        literals.filter((other) => literal.includes(other)),
-      );
+    this.automaton = new LiteralAutomaton(this.patterns.flatMap((p) => p.spec.literals));
+    this.patternsByWord = this.automaton.words.map((word) =>
+      this.patterns.flatMap((p, index) => (p.spec.literals.some((l) => l.toLowerCase() === word) ? [index] : [])),
+    );
+    this.unlocked = new Uint8Array(this.patterns.length);
     const compiled = suppressions.map((rule) => ({
       rule,
       regex: new RegExp(rule.regex, rule.caseSensitive ? '' : 'i'),
@@ -98,14 +76,12 @@ export class Matcher {
     }));
     this.globalSuppressions = compiled.filter((s) => !s.rule.codes);
     this.codeSuppressions = catalog.map((entry) => compiled.filter((s) => s.rule.codes?.includes(entry.code)));
-    this.prefilterLower = new RegExp(trieRegexSource(literals), 'g');
-    this.automaton = new LiteralAutomaton(literals);
   }
 
   /** Classify a line: undefined when no pattern matches; `suppressedBy` set when a rule vetoed it. */
   classify(rawLine: string): LineMatch | undefined {
     const line = rawLine.length > MAX_MATCH_INPUT ? rawLine.slice(0, MAX_MATCH_INPUT) : rawLine;
-    const candidates = this.candidatePatterns(line.toLowerCase());
+    const candidates = this.candidatePatterns(line);
     if (!candidates) return undefined;
     let firstSuppressed: LineMatch | undefined;
     let skipEntry = -1;
@@ -124,20 +100,23 @@ export class Matcher {
     return firstSuppressed;
   }
 
-  /** Indices of the patterns whose literals occur in the (lower-cased) line, in evaluation order. */
-  private candidatePatterns(lower: string): number[] | undefined {
-    const re = this.prefilterLower;
-    re.lastIndex = 0;
-    let found: Set<number> | undefined;
-    let hit: RegExpExecArray | null;
-    while ((hit = re.exec(lower)) !== null) {
-      found ??= new Set();
-      for (const literal of this.impliedLiterals.get(hit[0])!)
-        for (const i of this.patternsByLiteral.get(literal)!) found.add(i);
-      re.lastIndex = hit.index + 1; // overlapping literals start later
-    }
-    return found && [...found].sort((a, b) => a - b);
+  /** Indices of the patterns whose literals occur in the line, in evaluation order. */
+  private candidatePatterns(line: string): number[] | undefined {
+    this.automaton.forEachLiteral(line, this.unlock);
+    const candidates = this.unlockedList;
+    if (candidates.length === 0) return undefined;
+    this.unlockedList = [];
+    for (const pattern of candidates) this.unlocked[pattern] = 0;
+    return candidates.length > 1 ? candidates.sort((a, b) => a - b) : candidates;
   }
+
+  private readonly unlock = (word: number): void => {
+    for (const pattern of this.patternsByWord[word]) {
+      if (this.unlocked[pattern] === 1) continue;
+      this.unlocked[pattern] = 1;
+      this.unlockedList.push(pattern);
+    }
+  };
 
   /** The detection for one line, or undefined. */
   matchLine(line: string, ctx: LineContext): Detection | undefined {

@@ -62,6 +62,8 @@ export interface PathPolicy {
   deny: string[];
   /** Why a path outside `allow` is refused (default: not in the allowed paths). */
   allowReason?: string;
+  /** `allow` is the whole list even when empty (a patch scoped to named files, and none were named). */
+  allowOnly?: boolean;
 }
 
 export const DEFAULT_PATH_POLICY: PathPolicy = { allow: [], deny: [...DEFAULT_DENIED_PATHS] };
@@ -98,7 +100,7 @@ export function pathViolation(rawPath: string, policy: PathPolicy): string | und
     return 'path must not contain empty, "." or ".." segments';
   const denied = policy.deny.find((g) => matchesGlob(path, g));
   if (denied) return `forbidden by ${denied}`;
-  if (policy.allow.length > 0 && !policy.allow.some((g) => matchesGlob(path, g)))
+  if ((policy.allow.length > 0 || policy.allowOnly) && !policy.allow.some((g) => matchesGlob(path, g)))
     return policy.allowReason ?? 'not in the allowed paths';
   return undefined;
 }
@@ -115,7 +117,9 @@ export interface PathViolation {
 export function scopeToNamedFiles(policy: PathPolicy, namedFiles: readonly string[]): PathPolicy {
   if (policy.allow.length > 0) return policy;
   const named = namedFiles.map((path) => path.trim()).filter((path) => path.length > 0 && !/[*?]/.test(path));
-  return { ...policy, allow: named, allowReason: 'not among the files named in the evaluation' };
+  const allowReason =
+    named.length > 0 ? 'not among the files named in the evaluation' : 'the evaluation named no file to change';
+  return { ...policy, allow: named, allowOnly: true, allowReason };
 }
 
 export function checkEditPaths(edits: readonly FileEdit[], policy: PathPolicy): PathViolation[] {

@@ -2,6 +2,8 @@
 // Used without a model key, and whenever the model gateway cannot answer (the workflow records why).
 import type { Detection } from '../contract';
 import type { Evaluation, EvaluationCategory } from './schemas';
+import { CI_EVALUATION_RULES } from '../ci/remediation';
+import { sharedRootCause, type Correlation } from './correlation';
 
 interface Rule {
   category: EvaluationCategory;
@@ -109,8 +111,18 @@ export function filesMentioned(lines: readonly string[], limit = 10): string[] {
   return out;
 }
 
-export function evaluateByRules(detection: Detection, extraLines: readonly string[] = []): Evaluation {
-  const rule = RULES[detection.code] ?? FALLBACK;
+/**
+ * `related`: this incident's id and the session's other failures in its window; when an open incident
+ * names the same dependency moments before (core/incident/correlation.ts), the evaluation says so.
+ */
+export function evaluateByRules(
+  detection: Detection,
+  extraLines: readonly string[] = [],
+  related?: { incidentId: string; correlation: Correlation },
+): Evaluation {
+  const lead = related && sharedRootCause({ incidentId: related.incidentId, detection }, related.correlation);
+  const known = RULES[detection.code] ?? CI_EVALUATION_RULES[detection.code];
+  const rule = known ?? FALLBACK;
   const where = [detection.agent && `agent ${detection.agent}`, detection.taskId && `task ${detection.taskId}`]
     .filter(Boolean)
     .join(', ');
@@ -118,12 +130,17 @@ export function evaluateByRules(detection: Detection, extraLines: readonly strin
   const summary = `${rule.cause.replace(/\.$/, '').replace(/ \(.*\)$/, '')}${where ? ` (${where})` : ''}`.slice(0, 200);
   return {
     summary,
-    rootCause: `${rule.cause}${missing} Detected by pattern ${detection.patternId}.`,
+    rootCause:
+      `${rule.cause}${missing} Detected by pattern ${detection.patternId}.` +
+      (lead
+        ? ` It follows ${lead.code} from ${lead.agent ?? 'another agent'} at ${lead.at} naming the same dependency ("${lead.line}"), so it shares that root cause (${lead.id}).`
+        : ''),
     category: rule.category,
     severity: detection.severity,
     // Rules know the class of failure, not its cause in this code base.
-    confidence: RULES[detection.code] ? 0.5 : 0.2,
+    confidence: known ? 0.5 : 0.2,
     affectedFiles: filesMentioned([detection.line, ...extraLines]),
     suggestedFix: rule.fix,
+    ...(lead ? { sharedRootCauseWith: lead.id } : {}),
   };
 }

@@ -28,6 +28,8 @@ export interface Evaluation {
   confidence: number;
   affectedFiles: string[];
   suggestedFix: string;
+  /** Id of an open incident of the session this one shares its root cause with (absent or '' when none). */
+  sharedRootCauseWith?: string;
 }
 
 export const EVALUATION_SCHEMA: JsonSchema = {
@@ -42,6 +44,7 @@ export const EVALUATION_SCHEMA: JsonSchema = {
     confidence: { type: 'number', minimum: 0, maximum: 1 },
     affectedFiles: { type: 'array', maxItems: 50, items: { type: 'string', minLength: 1, maxLength: 300 } },
     suggestedFix: { type: 'string', minLength: 1, maxLength: 8000 },
+    sharedRootCauseWith: { type: 'string', maxLength: 300 },
   },
 };
 
@@ -102,7 +105,7 @@ function noExtraKeys(o: Record<string, unknown>, allowed: readonly string[], whe
 export function checkEvaluation(value: unknown): Checked<Evaluation> {
   if (!isObject(value)) return { ok: false, errors: ['expected an object'] };
   const errors: string[] = [];
-  noExtraKeys(value, EVALUATION_SCHEMA.required as string[], '', errors);
+  noExtraKeys(value, [...(EVALUATION_SCHEMA.required as string[]), 'sharedRootCauseWith'], '', errors);
   const summary = str(value, 'summary', 200, errors);
   const rootCause = str(value, 'rootCause', 4000, errors);
   const suggestedFix = str(value, 'suggestedFix', 8000, errors);
@@ -121,6 +124,9 @@ export function checkEvaluation(value: unknown): Checked<Evaluation> {
   ) {
     errors.push('affectedFiles: expected up to 50 non-empty strings');
   }
+  const shared = value.sharedRootCauseWith;
+  if (shared !== undefined && (typeof shared !== 'string' || shared.length > 300))
+    errors.push('sharedRootCauseWith: expected a string of at most 300 characters');
   if (errors.length > 0) return { ok: false, errors };
   return {
     ok: true,
@@ -132,6 +138,7 @@ export function checkEvaluation(value: unknown): Checked<Evaluation> {
       confidence: confidence as number,
       affectedFiles: files as string[],
       suggestedFix,
+      ...(typeof shared === 'string' && shared.length > 0 ? { sharedRootCauseWith: shared } : {}),
     },
   };
 }

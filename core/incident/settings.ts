@@ -16,6 +16,11 @@ export interface IncidentSettings {
   /** How often and how long CI is polled per round. */
   ciPollSecs: number;
   ciTimeoutSecs: number;
+  /**
+   * How long after it started the incident waits out outages of its infrastructure (the model gateway's
+   * workers, GitHub 5xx and rate limits) before it gives up on them; they never use up remediation rounds.
+   */
+  deadlineSecs: number;
   paths: PathPolicy;
   /** Overrides HEALER_ISSUES_REPO / the session repository. */
   issuesRepo?: string;
@@ -32,10 +37,31 @@ export const DEFAULT_INCIDENT_SETTINGS: IncidentSettings = {
   approvalTimeoutSecs: 24 * 3600,
   ciPollSecs: 30,
   ciTimeoutSecs: 3600,
+  deadlineSecs: 48 * 3600,
   paths: { allow: [], deny: [...DEFAULT_DENIED_PATHS] },
 };
 
 const snake = (k: string): string => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/** Every setting parseIncidentSettings reads (camelCase; snake_case is accepted too). */
+export const INCIDENT_SETTING_KEYS = [
+  'requireApproval',
+  'mode',
+  'maxIterations',
+  'autoMerge',
+  'syncTimeoutSecs',
+  'approvalTimeoutSecs',
+  'ciPollSecs',
+  'ciTimeoutSecs',
+  'deadlineSecs',
+  'allowedPaths',
+  'deniedPaths',
+  'issuesRepo',
+  'coderunNamespace',
+] as const;
+
+/** Both spellings of a setting name. */
+export const settingSpellings = (key: string): string[] => [key, snake(key)];
 
 export function parseIncidentSettings(raw: Record<string, unknown> | undefined): {
   settings: IncidentSettings;
@@ -92,6 +118,7 @@ export function parseIncidentSettings(raw: Record<string, unknown> | undefined):
     approvalTimeoutSecs: num('approvalTimeoutSecs', d.approvalTimeoutSecs, 0.01, 30 * 24 * 3600),
     ciPollSecs: num('ciPollSecs', d.ciPollSecs, 0.01, 3600),
     ciTimeoutSecs: num('ciTimeoutSecs', d.ciTimeoutSecs, 0.01, 7 * 24 * 3600),
+    deadlineSecs: num('deadlineSecs', d.deadlineSecs, 1, 30 * 24 * 3600),
     paths: { allow: globs('allowedPaths'), deny: [...DEFAULT_DENIED_PATHS, ...globs('deniedPaths')] },
     issuesRepo: text('issuesRepo'),
     coderunNamespace: text('coderunNamespace'),

@@ -5,6 +5,8 @@
 import type { ActivityOptions } from '@temporalio/common';
 import { LLM_TASK_QUEUE } from '../contract';
 
+export const GATEWAY_HEARTBEAT_TIMEOUT = '20 seconds';
+
 export interface GenerateStructuredTimeouts {
   /** Must match the gateway's chainDeadlineMs (default 120 s). */
   chainDeadlineMs: number;
@@ -19,6 +21,9 @@ export function generateStructuredOptions(
     taskQueue: LLM_TASK_QUEUE,
     // One attempt may call several models back to back (no waits in between), all within the chain deadline.
     startToCloseTimeout: timeouts.chainDeadlineMs + timeouts.callTimeoutMs,
+    // The gateway heartbeats while it waits (on a model, on the budget and breaker workflows): an attempt
+    // lost with a killed worker is retried after this, not after the whole start-to-close timeout.
+    heartbeatTimeout: GATEWAY_HEARTBEAT_TIMEOUT,
     // Hard stop above the chain deadline, should a worker keep dying.
     scheduleToCloseTimeout: timeouts.chainDeadlineMs * 2 + timeouts.callTimeoutMs,
     retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },

@@ -4,6 +4,7 @@
 // closed ──(failureThreshold consecutive failures)──▶ open ──(coolDownMs)──▶ half-open: one probe call
 // half-open ──probe ok──▶ closed;  half-open ──probe fails──▶ open (cool-down starts again)
 // A probe that never reports (worker died) frees its lease after another cool-down.
+// An outcome with tripNow (a rejected key, an exhausted quota) opens the breaker at once.
 
 export type BreakerStateName = 'closed' | 'open' | 'half-open';
 
@@ -53,6 +54,8 @@ export interface CallOutcome {
   errorClass?: string;
   /** Whether this failure says the model is unhealthy (5xx, timeouts, 429, bad answers), not the request. */
   counts: boolean;
+  /** Open at once, whatever the count: a rejected key or an exhausted quota will not heal by retrying. */
+  tripNow?: boolean;
 }
 
 export function record(
@@ -67,10 +70,12 @@ export function record(
       : { ...closedBreaker(nowMs), lastErrorClass: breaker.lastErrorClass };
   }
   const noted = { ...breaker, lastErrorClass: outcome.errorClass ?? breaker.lastErrorClass };
-  if (!outcome.counts) return noted;
+  if (!outcome.counts && !outcome.tripNow) return noted;
   const consecutiveFailures = breaker.consecutiveFailures + 1;
   const trips =
-    breaker.state === 'half-open' || (breaker.state === 'closed' && consecutiveFailures >= config.failureThreshold);
+    outcome.tripNow === true ||
+    breaker.state === 'half-open' ||
+    (breaker.state === 'closed' && consecutiveFailures >= config.failureThreshold);
   if (!trips) return { ...noted, consecutiveFailures };
   return {
     ...noted,

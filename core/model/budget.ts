@@ -2,8 +2,9 @@
 // update handlers one at a time, so a reservation check and its booking can never interleave.
 //
 // reserve(id, estimate): held only if spent + held + estimate ≤ limit. Idempotent by id.
-// settle(id, actual):    releases the hold and books the actual cost. Idempotent by id.
+// settle(id, actual):    releases the hold and books the actual cost (and the call's statistics). Idempotent by id.
 import { roundUsd } from './prices';
+import { recordSample, type BucketStats, type CallSample } from './stats';
 
 export interface BudgetLedger {
   day: string; // YYYYMMDD (UTC)
@@ -15,6 +16,8 @@ export interface BudgetLedger {
   settled: Record<string, number>;
   denied: number;
   calls: number;
+  /** The day's calls per 10-minute bucket and model (absent in ledgers written before statistics were kept). */
+  stats?: BucketStats;
 }
 
 export interface ReserveRequest {
@@ -31,6 +34,8 @@ export interface ReserveResult {
 export interface SettleRequest {
   id: string;
   actualUsd: number;
+  /** What the reservation was spent on, for the shared call statistics. */
+  call?: CallSample;
 }
 
 export function emptyLedger(day: string, limitUsd: number): BudgetLedger {
@@ -81,6 +86,7 @@ export function settle(ledger: BudgetLedger, request: SettleRequest): BudgetLedg
     settled: { ...ledger.settled, [request.id]: actual },
     spentUsd: roundUsd(ledger.spentUsd + actual),
     calls: ledger.calls + 1,
+    ...(request.call ? { stats: recordSample(ledger.stats ?? {}, request.call) } : {}),
   };
 }
 

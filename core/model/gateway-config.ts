@@ -1,11 +1,25 @@
-// Settings of the model gateway, with their defaults and the environment variables that set them.
-import { DEFAULT_BREAKER_CONFIG, type BreakerConfig } from '../../core/model/breaker';
-import { parseFallbackModels } from '../../core/model/chain';
-import { DEFAULT_MODEL_PRICES, parsePriceOverrides, type PriceTable } from '../../core/model/prices';
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../../core/model/retry';
-import { MODEL_HEALTH_WORKFLOW_ID } from '../../core/contract';
+// Settings of the model gateway and their defaults. Parsed from the environment by runtime/config
+// (the HEALER_MODEL_*, HEALER_BREAKER_*, HEALER_BUDGET_MODE … keys); pure data here.
+import { DEFAULT_BREAKER_CONFIG, type BreakerConfig } from './breaker';
+import { DEFAULT_MODEL_PRICES, type PriceTable } from './prices';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry';
+import type { ProviderName } from './providers';
+import { MODEL_HEALTH_WORKFLOW_ID } from '../contract';
+
+/** One vendor's connection. A key makes a provider usable (an OpenAI-compatible endpoint: its base URL). */
+export interface ProviderSettings {
+  apiKey?: string;
+  /** The vendor's API root (tests point it at a fake); unset → the vendor's public endpoint. */
+  baseUrl?: string;
+  /** OPENAI_COMPATIBLE_MODELS: the models of an OpenAI-compatible endpoint to use, in order. */
+  models?: string[];
+}
 
 export interface ModelGatewayConfig {
+  /** Configured providers (GEMINI_*, ANTHROPIC_*, XAI_*, OPENAI_COMPATIBLE_*). */
+  providers: Partial<Record<ProviderName, ProviderSettings>>;
+  /** HEALER_PROVIDERS: provider order of the discovered chain; empty → every configured provider, in PROVIDER_NAMES order. */
+  providerOrder: ProviderName[];
   retry: RetryPolicy;
   breaker: BreakerConfig;
   /** Timeout of one model call. */
@@ -16,8 +30,13 @@ export interface ModelGatewayConfig {
   discoveryRefreshMs: number;
   /** Models per page when listing. */
   discoveryPageSize: number;
-  /** HEALER_FALLBACK_MODELS: overrides the discovered order; may name missing models (skipped, reported). */
+  /**
+   * HEALER_FALLBACK_MODELS: `provider:model` or gemini-, claude-, grok- ids, overriding the discovered
+   * order; ids are matched to listed ones (normalised), missing ones skipped and reported.
+   */
   fallbackModels: string[];
+  /** HEALER_EVALUATION_MODELS / HEALER_REMEDIATION_MODELS: a role's own list (else fallbackModels). */
+  roleModels: { evaluate: string[]; remediate: string[] };
   dailyBudgetUsd: number;
   /** Over budget: `fallback` answers {ok:false, reason:'budget'} at once; `wait` retries until the chain deadline. */
   onBudgetExhausted: 'fallback' | 'wait';
@@ -27,6 +46,8 @@ export interface ModelGatewayConfig {
   /** Output cap sent with every call (keeps the budget estimate an upper bound). */
   defaultMaxOutputTokens: number;
   prices: PriceTable;
+  /** HEALER_MODEL_PRICES_FILE, when the table was extended from a file (shown by `healer models`). */
+  pricesFile?: string;
   /** Where the shared-state entity workflows run, and their ids. */
   stateTaskQueue: string;
   healthWorkflowId: string;
@@ -34,6 +55,8 @@ export interface ModelGatewayConfig {
 }
 
 export const DEFAULT_GATEWAY_CONFIG: ModelGatewayConfig = {
+  providers: {},
+  providerOrder: [],
   retry: DEFAULT_RETRY_POLICY,
   breaker: DEFAULT_BREAKER_CONFIG,
   callTimeoutMs: 30_000,
@@ -41,6 +64,7 @@ export const DEFAULT_GATEWAY_CONFIG: ModelGatewayConfig = {
   discoveryRefreshMs: 60 * 60 * 1000,
   discoveryPageSize: 50,
   fallbackModels: [],
+  roleModels: { evaluate: [], remediate: [] },
   dailyBudgetUsd: 1.0,
   onBudgetExhausted: 'fallback',
   budgetRetryMs: 60_000,
@@ -52,42 +76,5 @@ export const DEFAULT_GATEWAY_CONFIG: ModelGatewayConfig = {
   budgetWorkflowPrefix: 'healer-budget-',
 };
 
-function positiveNumber(env: NodeJS.ProcessEnv, key: string, fallback: number): number {
-  const raw = env[key];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value < 0) throw new Error(`${key}: expected a number ≥ 0, got "${raw}"`);
-  return value;
-}
-
-/**
- * Reads HEALER_FALLBACK_MODELS, HEALER_DAILY_BUDGET_USD, HEALER_MODEL_PRICES (JSON), HEALER_BUDGET_MODE
- * (fallback|wait), HEALER_MODEL_CALL_TIMEOUT_MS, HEALER_MODEL_CHAIN_DEADLINE_MS, HEALER_MODEL_BACKOFF_BASE_MS,
- * HEALER_MODEL_RETRY_AFTER_CAP_MS, HEALER_BREAKER_FAILURES, HEALER_BREAKER_COOLDOWN_MS,
- * HEALER_MODEL_DISCOVERY_REFRESH_MS. A bad value throws with the key's name.
- */
-export function modelGatewayConfigFromEnv(env: NodeJS.ProcessEnv): ModelGatewayConfig {
-  const base = DEFAULT_GATEWAY_CONFIG;
-  const mode = env.HEALER_BUDGET_MODE ?? base.onBudgetExhausted;
-  if (mode !== 'fallback' && mode !== 'wait')
-    throw new Error(`HEALER_BUDGET_MODE: expected "fallback" or "wait", got "${mode}"`);
-  return {
-    ...base,
-    retry: {
-      attemptsPerModel: base.retry.attemptsPerModel,
-      backoffBaseMs: positiveNumber(env, 'HEALER_MODEL_BACKOFF_BASE_MS', base.retry.backoffBaseMs),
-      retryAfterCapMs: positiveNumber(env, 'HEALER_MODEL_RETRY_AFTER_CAP_MS', base.retry.retryAfterCapMs),
-    },
-    breaker: {
-      failureThreshold: positiveNumber(env, 'HEALER_BREAKER_FAILURES', base.breaker.failureThreshold),
-      coolDownMs: positiveNumber(env, 'HEALER_BREAKER_COOLDOWN_MS', base.breaker.coolDownMs),
-    },
-    callTimeoutMs: positiveNumber(env, 'HEALER_MODEL_CALL_TIMEOUT_MS', base.callTimeoutMs),
-    chainDeadlineMs: positiveNumber(env, 'HEALER_MODEL_CHAIN_DEADLINE_MS', base.chainDeadlineMs),
-    discoveryRefreshMs: positiveNumber(env, 'HEALER_MODEL_DISCOVERY_REFRESH_MS', base.discoveryRefreshMs),
-    fallbackModels: parseFallbackModels(env.HEALER_FALLBACK_MODELS),
-    dailyBudgetUsd: positiveNumber(env, 'HEALER_DAILY_BUDGET_USD', base.dailyBudgetUsd),
-    onBudgetExhausted: mode,
-    prices: parsePriceOverrides(env.HEALER_MODEL_PRICES),
-  };
-}
+/** Model calls per second on task queue healer-llm, for the whole queue however many workers run. */
+export const DEFAULT_LLM_RATE_PER_SECOND = 2;

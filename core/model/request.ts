@@ -18,12 +18,28 @@ export interface StructuredRequest {
 }
 
 export type StructuredResult<T> =
-  | { ok: true; value: T; model: string; attempts: number; inputTokens: number; outputTokens: number; costUsd: number }
+  | {
+      ok: true;
+      value: T;
+      model: string;
+      /** gemini, anthropic, xai or openai-compatible. */
+      provider?: string;
+      attempts: number;
+      inputTokens: number;
+      outputTokens: number;
+      costUsd: number;
+    }
   | {
       ok: false;
-      /** no-key: no model configured; budget: daily budget exhausted; exhausted: every model failed. */
+      /** no-key: no provider configured; budget: daily budget exhausted; exhausted: every model failed. */
       reason: 'no-key' | 'budget' | 'exhausted';
       detail: string;
+      /**
+       * With `exhausted`: the chain ran out of time before any model answered, because of Healer's own
+       * infrastructure (a worker killed mid-attempt, the budget or breaker workflows unreachable). Callers
+       * retry later instead of treating the models as unable to serve.
+       */
+      infrastructure?: boolean;
     };
 
 /** Activity name the healing chain schedules on the `healer-llm` task queue. */

@@ -1,6 +1,7 @@
 // Markdown shown in the Temporal UI: a static summary at start and the current details as the session runs.
 import type { SessionInput } from '../contract';
-import type { SessionView } from '../contract';
+import { PREFLIGHT_ITEMS, type SessionView } from '../contract';
+import { ITEM_LABELS } from './checklist';
 
 export function sessionSummary(input: SessionInput): string {
   const agents = input.agents.map((a) => a.name).join(', ') || 'no agents';
@@ -35,6 +36,7 @@ export function sessionCurrentDetails(view: SessionView): string {
         `| ${a.name} | ${c.prompts} | ${c.config} | ${c.mcpTools} | ${c.toolsServer} | ${(a.missingTools ?? []).join(', ') || '—'} |`,
       );
     }
+    lines.push(...preflightDetails(view));
   }
   if (view.incidents.length) {
     lines.push('', '| incident | code | severity | step | issue | PR |', '|---|---|---|---|---|---|');
@@ -44,7 +46,32 @@ export function sessionCurrentDetails(view: SessionView): string {
       lines.push(`| ${i.id} | ${i.code} | ${i.severity} | ${i.step} | ${ref(i.issue)} | ${ref(i.pr)} |`);
     }
   }
+  if (view.configWarnings?.length) lines.push('', `**cto_config warnings:** ${view.configWarnings.join('; ')}`);
   if (view.incidentsDeferred)
-    lines.push('', `${view.incidentsDeferred} detections past the open-incident cap (counted, not opened).`);
+    lines.push(
+      '',
+      `${view.incidentsDeferred} failures past the open-incident cap wait for a slot (they open as incidents finish).`,
+    );
   return lines.join('\n');
+}
+
+/** Each started agent's checklist item by item, with the evidence it was decided on. */
+function preflightDetails(view: SessionView): string[] {
+  const agents = view.agents.filter((a) => a.preflight);
+  if (!agents.length) return [];
+  const policy = view.preflightUnknownIs ? ` (unknown items: ${view.preflightUnknownIs})` : '';
+  const lines = [
+    '',
+    `**Pre-flight checklist**${policy}`,
+    '',
+    '| agent | item | state | evidence |',
+    '|---|---|---|---|',
+  ];
+  for (const agent of agents)
+    for (const item of PREFLIGHT_ITEMS) {
+      const check = agent.preflight![item];
+      const evidence = (check.evidence ?? '—').replace(/\s+/g, ' ').replace(/\|/g, '\\|').slice(0, 160);
+      lines.push(`| ${agent.name} | ${ITEM_LABELS[item]} | ${check.state} | ${evidence} |`);
+    }
+  return lines;
 }

@@ -1,9 +1,20 @@
 // The playSession state and the pure reducer that applies signals to it. The workflow owns one
 // SessionState, calls these functions from its handlers and carries the state across continue-as-new.
 import { SEVERITY_ORDER, occurrencesOf, type Detection, type SessionInput, type Severity } from '../contract';
-import type { AgentView, EndSignal, FingerprintView, IncidentSummary, SessionView } from '../contract';
+import type {
+  AgentView,
+  EndSignal,
+  FingerprintView,
+  IncidentSummary,
+  PreflightChecklist,
+  SessionView,
+} from '../contract';
 import type { EvidenceOutbox } from '../incident/evidence';
+import { countInWindow, type RateWindow } from '../incident/routing';
+import { GENERIC_ERROR_CODE } from '../detection/catalog';
 import { checklistItemFor, closeChecklist, missingTools, pendingChecklist, type Checklist } from './preflight';
+import { EvictionQueue } from './eviction-order';
+import { copyPreflight, summarise } from './checklist';
 
 /** Distinct failures kept in detail; older ones are evicted (still counted in totals). */
 export const MAX_TRACKED_FINGERPRINTS = 500;
@@ -19,6 +30,8 @@ export interface AgentRuntime {
   reportedTools?: string[];
   missingTools?: string[];
   checklist: Checklist;
+  /** The full checklist with evidence (core/session/checklist.ts); absent in sessions started before it. */
+  preflight?: PreflightChecklist;
 }
 
 export interface SessionState {
@@ -33,11 +46,18 @@ export interface SessionState {
   alertCodes: string[];
   maxSeverity?: Severity;
   incidents: IncidentSummary[];
+  /** Distinct failures waiting for a free incident slot (the length of `deferred`). */
   incidentsDeferred: number;
+  /** Those failures, most urgent first (see ./deferred.ts); absent until the first one. */
+  deferred?: Detection[];
   recentBatchIds: string[];
   continuedAsNew: number;
   /** Repeats waiting to be forwarded to their open incidents (absent until the first one). */
   evidence?: EvidenceOutbox;
+  /** Generic errors (G1) without an incident: occurrences per fingerprint in its rate window. */
+  genericErrors?: Record<string, RateWindow>;
+  /** Session-blocking pre-flight items already raised as P0 (each once). */
+  blockingRaised?: string[];
 }
 
 export function initialState(input: SessionInput, now: string): SessionState {
@@ -72,13 +92,13 @@ function inPreflightWindow(agent: AgentRuntime | undefined, at: string): boolean
   return agent?.preflightDeadline !== undefined && at <= agent.preflightDeadline;
 }
 
-function evictOldestFingerprint(state: SessionState): void {
-  let oldest: FingerprintView | undefined;
-  for (const fp of Object.values(state.fingerprints)) {
-    if (fp.incidentId) continue; // incidents keep their entry
-    if (!oldest || fp.lastSeen < oldest.lastSeen) oldest = fp;
-  }
-  if (oldest) delete state.fingerprints[oldest.fingerprint];
+/** Stops tracking a fingerprint (still counted in totals); the queue picks which (incidents keep their entry). */
+function evictOldestFingerprint(state: SessionState, queue: EvictionQueue): boolean {
+  const oldest = queue.oldest(state.fingerprints);
+  if (!oldest) return false;
+  delete state.fingerprints[oldest.fingerprint];
+  delete state.genericErrors?.[oldest.fingerprint];
+  return true;
 }
 
 export interface DetectionsOutcome {
@@ -86,6 +106,10 @@ export interface DetectionsOutcome {
   firstSeen: Detection[];
   /** Repeats of fingerprints that already have an incident (forwarded as evidence). */
   repeats: Detection[];
+  /** Repeats of generic errors (G1) with no incident yet: they count toward its incident rate. */
+  genericRepeats: Detection[];
+  /** Repeats of other failures with no incident yet (deferred past the cap): routed again, to open when a slot is free. */
+  unopenedRepeats: Detection[];
   /** True when the batch id was seen before and nothing was applied. */
   duplicateBatch: boolean;
 }
@@ -98,12 +122,17 @@ export function applyDetections(
   batchId?: string,
 ): DetectionsOutcome {
   if (batchId !== undefined) {
-    if (state.recentBatchIds.includes(batchId)) return { firstSeen: [], repeats: [], duplicateBatch: true };
+    if (state.recentBatchIds.includes(batchId))
+      return { firstSeen: [], repeats: [], genericRepeats: [], unopenedRepeats: [], duplicateBatch: true };
     state.recentBatchIds.push(batchId);
     if (state.recentBatchIds.length > MAX_REMEMBERED_BATCHES) state.recentBatchIds.shift();
   }
   const firstSeen: Detection[] = [];
   const repeats: Detection[] = [];
+  const genericRepeats: Detection[] = [];
+  const unopenedRepeats: Detection[] = [];
+  let tracked = Object.keys(state.fingerprints).length;
+  let evictions: EvictionQueue | undefined; // built on the first eviction of this batch
   for (const original of detections) {
     const agent = original.agent !== undefined ? state.agents[original.agent] : undefined;
     const item = checklistItemFor(original.code);
@@ -123,11 +152,16 @@ export function applyDetections(
       known.count += occurrences;
       known.lastSeen = lastObservedAt > known.lastSeen ? lastObservedAt : known.lastSeen;
       if (known.incidentId) repeats.push(detection);
+      else if (detection.code === GENERIC_ERROR_CODE) genericRepeats.push(detection);
+      else unopenedRepeats.push(detection);
       continue;
     }
     state.totals.unique += 1;
-    if (Object.keys(state.fingerprints).length >= MAX_TRACKED_FINGERPRINTS) evictOldestFingerprint(state);
-    state.fingerprints[detection.fingerprint] = {
+    if (tracked >= MAX_TRACKED_FINGERPRINTS) {
+      evictions ??= new EvictionQueue(state.fingerprints);
+      if (evictOldestFingerprint(state, evictions)) tracked -= 1;
+    }
+    const view: FingerprintView = {
       fingerprint: detection.fingerprint,
       code: detection.code,
       severity: detection.severity,
@@ -138,10 +172,13 @@ export function applyDetections(
       ...(detection.agent !== undefined ? { agent: detection.agent } : {}),
       ...(detection.taskId !== undefined ? { taskId: detection.taskId } : {}),
     };
+    state.fingerprints[detection.fingerprint] = view;
+    tracked += 1;
+    evictions?.added(view);
     firstSeen.push(detection);
   }
   state.updatedAt = now;
-  return { firstSeen, repeats, duplicateBatch: false };
+  return { firstSeen, repeats, genericRepeats, unopenedRepeats, duplicateBatch: false };
 }
 
 /** Records an agent start and opens its pre-flight window. A repeated start keeps the first window. */
@@ -205,7 +242,15 @@ export function upsertIncident(state: SessionState, incident: IncidentSummary, n
   else state.incidents.push(incident);
   const fp = state.fingerprints[incident.fingerprint];
   if (fp) fp.incidentId = incident.id;
+  delete state.genericErrors?.[incident.fingerprint]; // its repeats now go to the incident
   state.updatedAt = now;
+}
+
+/** Counts a generic error (G1) toward its fingerprint's incident rate. Mutates `state`. */
+export function countGenericError(state: SessionState, detection: Detection, windowMs: number): void {
+  if (!state.fingerprints[detection.fingerprint]) return; // evicted: nothing left to escalate
+  const windows = (state.genericErrors ??= {});
+  windows[detection.fingerprint] = countInWindow(windows[detection.fingerprint], detection, windowMs);
 }
 
 export const openIncidentCount = (state: SessionState): number =>
@@ -225,7 +270,8 @@ export function toView(input: SessionInput, state: SessionState, workflowId: str
     ...(rt.startedAt !== undefined ? { startedAt: rt.startedAt } : {}),
     ...(rt.reportedTools !== undefined ? { reportedTools: rt.reportedTools } : {}),
     ...(rt.missingTools !== undefined ? { missingTools: rt.missingTools } : {}),
-    checklist: { ...rt.checklist },
+    checklist: rt.preflight ? summarise(rt.preflight) : { ...rt.checklist },
+    ...(rt.preflight ? { preflight: copyPreflight(rt.preflight) } : {}),
   }));
   return {
     playId: input.playId,
@@ -247,5 +293,7 @@ export function toView(input: SessionInput, state: SessionState, workflowId: str
     incidents: state.incidents.map((i) => ({ ...i })),
     incidentsDeferred: state.incidentsDeferred,
     continuedAsNew: state.continuedAsNew,
+    ...(input.preflightUnknownIs ? { preflightUnknownIs: input.preflightUnknownIs } : {}),
+    ...(input.configWarnings?.length ? { configWarnings: [...input.configWarnings] } : {}),
   };
 }

@@ -1,5 +1,6 @@
 // Pure watchdog decisions: a component's health from its heartbeats, bounded restarts with growing
-// back-off, and what to do next (mutual restart, emergency recovery, give up and escalate).
+// back-off, and what to do next (mutual restart, emergency recovery, give up and escalate, retry a
+// component given up on). Silence while Temporal itself was away is not held against anyone.
 // Times are epoch milliseconds passed in by the caller (the workflow's deterministic clock).
 
 export interface WatchdogPolicy {
@@ -10,6 +11,10 @@ export interface WatchdogPolicy {
   restartWindowMs: number;
   backoffBaseMs: number;
   backoffMaxMs: number;
+  /** A timer this late means the watchdog itself could not run (Temporal or its worker was away). */
+  outageGapMs?: number;
+  /** A component given up on is tried again this long after (unset: never, the behaviour before). */
+  retryFailedAfterMs?: number;
 }
 
 /** What the watchdog remembers about one component. Plain data (carried across continue-as-new). */
@@ -17,8 +22,10 @@ export interface TrackedComponent {
   name: string;
   instanceId?: string;
   version?: string;
-  /** Last heartbeat, or when the watchdog started expecting the component. */
+  /** Last heartbeat (when the watchdog handled it), or when the watchdog started expecting the component. */
   lastHeartbeatMs: number;
+  /** When the component sent its last heartbeat, by its own clock (the watchdog may handle it later). */
+  lastSentAt?: string;
   heard: boolean;
   cursor?: string | number;
   hasNewData?: boolean;
@@ -34,13 +41,44 @@ export interface TrackedComponent {
   /** A heartbeat proved it came back since the restart began (new instance or progress). */
   recoveredSinceRestart?: boolean;
   failedReason?: string;
+  /** When it was given up on, or last tried again since. */
+  failedAtMs?: number;
 }
 
 export interface HeartbeatData {
   component: string;
   instanceId: string;
   version?: string;
+  sentAt?: string;
   progress?: { cursor?: string | number; hasNewData?: boolean; [counter: string]: unknown };
+}
+
+/** A stretch of time nobody could be heard: Temporal (or the watchdog's own worker) was away. */
+export interface Outage {
+  fromMs: number;
+  toMs: number;
+}
+
+/**
+ * Silence that overlapped an outage is no evidence of death: a component that was heartbeating when the
+ * outage began gets a fresh silence clock from its end. One already silent before it keeps its clock.
+ */
+export function excuseOutage(t: TrackedComponent, outage: Outage | undefined, p: WatchdogPolicy): TrackedComponent {
+  if (!outage || t.lastHeartbeatMs >= outage.toMs) return t;
+  if (outage.fromMs - t.lastHeartbeatMs >= p.silentAfterMs) return t;
+  return { ...t, lastHeartbeatMs: outage.toMs, lastProgressMs: Math.max(t.lastProgressMs, outage.toMs) };
+}
+
+/** The outage covering both (a later report of the same or an overlapping stretch widens it). */
+export function mergeOutage(previous: Outage | undefined, next: Outage): Outage {
+  if (!previous || previous.toMs < next.fromMs) return next;
+  return { fromMs: Math.min(previous.fromMs, next.fromMs), toMs: Math.max(previous.toMs, next.toMs) };
+}
+
+/** When a component given up on is tried again (undefined: not failed, or never retried). */
+export function failedRetryAtMs(t: TrackedComponent, p: WatchdogPolicy): number | undefined {
+  if (!t.failedReason || p.retryFailedAfterMs === undefined) return undefined;
+  return (t.failedAtMs ?? Math.max(t.lastHeartbeatMs, ...t.restarts)) + p.retryFailedAfterMs;
 }
 
 /** `starting`: expected but not heard from yet, still within the silence threshold. */
@@ -70,6 +108,7 @@ export function applyHeartbeat(
   t.instanceId = hb.instanceId;
   t.version = hb.version ?? t.version;
   t.lastHeartbeatMs = nowMs;
+  if (hb.sentAt) t.lastSentAt = hb.sentAt;
   t.heard = true;
   t.cursor = cursor;
   t.hasNewData = hb.progress?.hasNewData;
@@ -140,23 +179,29 @@ export function decide({
 }: DecideInput): WatchdogDecision[] {
   if (emergencyRunning || components.length === 0) return [];
   const alive = components.filter((c) => !c.failedReason);
+  // Given up on earlier and due to be tried again: the cause may have been transient.
+  const retryDue = components.filter((c) => {
+    const at = failedRetryAtMs(c, policy);
+    return at !== undefined && nowMs >= at && !busy.has(c.name) && c.restartingSinceMs === undefined;
+  });
   const decisions: WatchdogDecision[] = [];
 
   // Nobody is heartbeating: no healthy side is left to restart the others.
   const allSilent = components.every((c) => c.failedReason || nowMs - c.lastHeartbeatMs >= policy.allSilentAfterMs);
-  if (allSilent && alive.length > 0 && busy.size === 0) {
-    const names = alive.map((c) => c.name);
+  if (allSilent && alive.length + retryDue.length > 0 && busy.size === 0) {
+    const names = [...alive, ...retryDue].map((c) => c.name);
     const recent = restartsInWindow(emergencyRuns, nowMs, policy);
-    if (recent.length >= policy.restartLimit) {
+    if (alive.length > 0 && recent.length >= policy.restartLimit) {
       return [
         {
           kind: 'give_up',
-          components: names,
+          components: alive.map((c) => c.name),
           reason: `emergency recovery already ran ${recent.length} times in ${policy.restartWindowMs / 60_000} min`,
         },
       ];
     }
-    if (nowMs >= nextRestartAllowedMs(emergencyRuns, nowMs, policy)) return [{ kind: 'emergency', components: names }];
+    if (alive.length === 0 || nowMs >= nextRestartAllowedMs(emergencyRuns, nowMs, policy))
+      return [{ kind: 'emergency', components: names }];
     return [];
   }
 
@@ -183,6 +228,10 @@ export function decide({
     if (nowMs < nextRestartAllowedMs(c.restarts, nowMs, policy)) continue;
     decisions.push({ kind: 'mutual_restart', component: c.name, healthy: helper.name });
   }
+  for (const c of retryDue) {
+    const helper = healthy.find((h) => h.name !== c.name);
+    if (helper) decisions.push({ kind: 'mutual_restart', component: c.name, healthy: helper.name });
+  }
   return decisions;
 }
 
@@ -195,6 +244,8 @@ export function nextWakeMs(
 ): number | undefined {
   const times: number[] = [];
   for (const c of components) {
+    const retryAt = failedRetryAtMs(c, policy);
+    if (retryAt !== undefined) times.push(retryAt);
     if (c.failedReason) continue;
     times.push(c.lastHeartbeatMs + policy.silentAfterMs, c.lastHeartbeatMs + policy.allSilentAfterMs);
     if (c.hasNewData && c.cursor !== undefined) times.push(c.lastProgressMs + policy.stuckAfterMs);

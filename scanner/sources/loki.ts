@@ -27,6 +27,66 @@ interface LokiResponse {
   data: { resultType: string; result: Array<{ stream: Record<string, string>; values: Array<[string, string]> }> };
 }
 
+export interface LokiRangeQuery {
+  url: string;
+  query: string;
+  /** Nanoseconds since the epoch; start inclusive, end exclusive. */
+  startNs: bigint;
+  endNs: bigint;
+  limit: number;
+  direction: 'forward' | 'backward';
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+  fetch?: typeof fetch;
+}
+
+export interface LokiRangeEntry {
+  ts: bigint;
+  labels: Record<string, string>;
+  line: string;
+}
+
+const compareEntries = (a: LokiRangeEntry & { key: string }, b: LokiRangeEntry & { key: string }): number =>
+  a.ts < b.ts
+    ? -1
+    : a.ts > b.ts
+      ? 1
+      : a.key < b.key
+        ? -1
+        : a.key > b.key
+          ? 1
+          : a.line < b.line
+            ? -1
+            : a.line > b.line
+              ? 1
+              : 0;
+
+/**
+ * One `query_range` call, its streams merged into one order: timestamp, then labels, then line
+ * (deterministic across re-reads). Throws on an HTTP error or a non-success status.
+ */
+export async function queryLokiRange(q: LokiRangeQuery): Promise<LokiRangeEntry[]> {
+  const params = new URLSearchParams({
+    query: q.query,
+    start: q.startNs.toString(),
+    end: q.endNs.toString(),
+    limit: String(q.limit),
+    direction: q.direction,
+  });
+  const res = await (q.fetch ?? fetch)(`${q.url.replace(/\/+$/, '')}/loki/api/v1/query_range?${params}`, {
+    headers: q.headers,
+    signal: q.signal,
+  });
+  if (!res.ok) throw new Error(`HTTP ${res.status}: ${(await res.text()).slice(0, 200)}`);
+  const body = (await res.json()) as LokiResponse;
+  if (body.status !== 'success') throw new Error(`status ${body.status}`);
+  const entries = body.data.result.flatMap((s) => {
+    const key = JSON.stringify(Object.entries(s.stream).sort());
+    return s.values.map(([ts, line]) => ({ ts: BigInt(ts), key, labels: s.stream, line }));
+  });
+  return entries.sort(compareEntries).map(({ ts, labels, line }) => ({ ts, labels, line }));
+}
+
 export function lokiSource(opts: LokiSourceOptions): Source {
   const query = opts.query ?? DEFAULT_LOKI_QUERY;
   const stream = `loki:${query}`;
@@ -46,22 +106,19 @@ export function lokiSource(opts: LokiSourceOptions): Source {
       let backoff = pollMs;
       while (!ctx.signal.aborted) {
         const endNs = BigInt(now().getTime()) * 1_000_000n + 1n;
-        const params = new URLSearchParams({
-          query,
-          start: lastTs.toString(),
-          end: endNs.toString(),
-          limit: String(limit),
-          direction: 'forward',
-        });
-        let body: LokiResponse;
+        let entries: LokiRangeEntry[];
         try {
-          const res = await doFetch(`${opts.url.replace(/\/+$/, '')}/loki/api/v1/query_range?${params}`, {
+          entries = await queryLokiRange({
+            url: opts.url,
+            query,
+            startNs: lastTs,
+            endNs,
+            limit,
+            direction: 'forward',
             headers: opts.headers,
             signal: ctx.signal,
+            fetch: doFetch,
           });
-          if (!res.ok) throw new Error(`HTTP ${res.status}: ${(await res.text()).slice(0, 200)}`);
-          body = (await res.json()) as LokiResponse;
-          if (body.status !== 'success') throw new Error(`status ${body.status}`);
         } catch (error) {
           if (ctx.signal.aborted) return;
           ctx.log(`loki query failed (${(error as Error).message}); retrying in ${backoff} ms`);
@@ -70,26 +127,6 @@ export function lokiSource(opts: LokiSourceOptions): Source {
           continue;
         }
         backoff = pollMs;
-        // Merge streams into one order: timestamp, then labels, then line (deterministic across re-reads).
-        const entries = body.data.result.flatMap((s) => {
-          const key = JSON.stringify(Object.entries(s.stream).sort());
-          return s.values.map(([ts, line]) => ({ ts: BigInt(ts), key, labels: s.stream, line }));
-        });
-        entries.sort((a, b) =>
-          a.ts < b.ts
-            ? -1
-            : a.ts > b.ts
-              ? 1
-              : a.key < b.key
-                ? -1
-                : a.key > b.key
-                  ? 1
-                  : a.line < b.line
-                    ? -1
-                    : a.line > b.line
-                      ? 1
-                      : 0,
-        );
         let idx = -1;
         let prevTs = -1n;
         let emitted = 0;

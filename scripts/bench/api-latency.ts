@@ -1,16 +1,24 @@
 // API start→query latency: POST /api/v1/session/start, then GET /api/v1/session/{id} until it answers,
-// through the real API, worker and a local dev server.
+// through the real API, worker and a local dev server. Then, with `listSessions` (2,000) sessions, the
+// session list under 30 concurrent callers and log pushes over 200 connections (api-load.ts); the rate
+// limits are off, as the figures are the API's own capacity.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
 import { startApi } from '../../api/server';
 import { loadConfig } from '../../runtime/config';
 import { startMainWorker } from '../../workers/main';
 import { startDevServer } from '../../runtime/dev-server';
 import { summarize } from './stats';
+import { listUnderConcurrency, pushUnderConnections, settle, startSessions } from './api-load';
 
-export async function benchApiLatency(opts: { sessions?: number; port?: number } = {}): Promise<object> {
+export async function benchApiLatency(
+  opts: { sessions?: number; listSessions?: number; pushConnections?: number; port?: number } = {},
+): Promise<object> {
   const sessions = opts.sessions ?? 200;
+  const listSessions = Math.max(opts.listSessions ?? 2000, sessions);
+  const pushConnections = opts.pushConnections ?? 200;
   const dir = mkdtempSync(join(tmpdir(), 'healer-bench-api-'));
   const server = await startDevServer({ port: opts.port ?? 27233, dbFile: join(dir, 'temporal.db'), headless: true });
   const config = loadConfig({
@@ -18,12 +26,16 @@ export async function benchApiLatency(opts: { sessions?: number; port?: number }
     HEALER_PORT: '0',
     HEALER_LOG_LEVEL: 'silent',
     HEALER_STATE_DIR: dir,
+    HEALER_API_RATE_LIMIT: '0',
+    HEALER_API_RATE_LIMIT_LOGS: '0',
   });
   const worker = await startMainWorker(config);
   const api = await startApi(config);
   const start: number[] = [];
   const query: number[] = [];
   const total: number[] = [];
+  let list: object | undefined;
+  let push: object | undefined;
   try {
     for (let i = 0; i < sessions; i += 1) {
       const playId = `bench-${i}`;
@@ -47,11 +59,30 @@ export async function benchApiLatency(opts: { sessions?: number; port?: number }
       query.push(t2 - t1);
       total.push(t2 - t0);
     }
+    const more = Array.from({ length: listSessions - sessions }, (_, i) => `bench-${sessions + i}`);
+    await startSessions(api.url, more);
+    const connection = await Connection.connect({ address: server.address });
+    const count = async () =>
+      Number((await new Client({ connection }).workflow.count(`WorkflowType = 'playSession'`)).count);
+    const settleMs = await settle(count, listSessions);
+    await connection.close();
+    list = { sessions: listSessions, settleMs, ...(await listUnderConcurrency(api.url, 30)) };
+    push = await pushUnderConnections(
+      api.url,
+      Array.from({ length: pushConnections }, (_, i) => `bench-${i % listSessions}`),
+    );
   } finally {
     await api.close();
     worker.worker.shutdown();
     await worker.done;
     await server.stop();
   }
-  return { sessions, startMs: summarize(start), queryMs: summarize(query), startToQueryMs: summarize(total) };
+  return {
+    sessions,
+    startMs: summarize(start),
+    queryMs: summarize(query),
+    startToQueryMs: summarize(total),
+    list30Concurrent: list,
+    push200Connections: push,
+  };
 }

@@ -3,6 +3,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../../runtime/paths';
 import { benchApiLatency } from './api-latency';
+import { benchCliStartup } from './cli-startup';
+import { benchContext } from './context';
 import { benchDetectionLatencyOnOwnServer } from './detection-latency';
 import { benchIncidents } from './incidents';
 import { benchModel } from './model';
@@ -17,7 +19,12 @@ const env = (key: string, fallback: number): number => (process.env[key] ? Numbe
 
 /** Each writes bench-results/<name>.json. Sizes can be reduced through the environment for a quick look. */
 const benches: Record<string, Bench> = {
-  'api-latency': () => benchApiLatency({ sessions: env('HEALER_BENCH_API_SESSIONS', 200) }),
+  'api-latency': () =>
+    benchApiLatency({
+      sessions: env('HEALER_BENCH_API_SESSIONS', 200),
+      listSessions: env('HEALER_BENCH_API_LIST_SESSIONS', 2000),
+      pushConnections: env('HEALER_BENCH_API_PUSH_CONNECTIONS', 200),
+    }),
   scan: () => benchScan({ sizeBytes: env('HEALER_BENCH_SCAN_MB', 200) * 1024 * 1024 }),
   'detection-latency': () => benchDetectionLatencyOnOwnServer(),
   incidents: () => benchIncidents(),
@@ -25,6 +32,8 @@ const benches: Record<string, Bench> = {
   recovery: () => benchRecovery({ timeScale: env('HEALER_BENCH_RECOVERY_SCALE', 1) }),
   sessions: () => benchSessions(),
   scaling: () => benchScaling({ incidents: env('HEALER_BENCH_SCALING_INCIDENTS', 40) }),
+  'cli-startup': () => benchCliStartup({ runs: env('HEALER_BENCH_CLI_RUNS', 20) }),
+  context: () => benchContext({ scenarios: env('HEALER_BENCH_CONTEXT_SCENARIOS', 30) }),
 };
 
 async function main(): Promise<void> {

@@ -24,13 +24,19 @@ export function exportHistory(
   return path;
 }
 
-export function loadHistories(dir = historiesDir()): Array<HistoryAndWorkflowId & { file: string }> {
+/**
+ * Every recorded history, replayed under the workflow id it ran with (the watchdog names its playbook
+ * children after its own id); histories that do not carry it replay under their file name.
+ */
+export function loadHistories(
+  dir = historiesDir(),
+): Array<HistoryAndWorkflowId & { file: string; history: ReturnType<typeof historyFromJSON> }> {
   return readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
     .sort()
-    .map((file) => ({
-      file,
-      workflowId: file.replace(/\.json$/, ''),
-      history: historyFromJSON(JSON.parse(readFileSync(join(dir, file), 'utf8'))),
-    }));
+    .map((file) => {
+      const history = historyFromJSON(JSON.parse(readFileSync(join(dir, file), 'utf8')));
+      const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
+      return { file, workflowId: started?.workflowId || file.replace(/\.json$/, ''), history };
+    });
 }

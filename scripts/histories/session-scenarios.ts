@@ -12,13 +12,7 @@ import {
   statusQuery,
   toolInventorySignal,
 } from '../../core/contract';
-
-export interface Scenario {
-  /** File name under test/histories (without .json) of the main workflow recorded. */
-  name: string;
-  /** Runs the scenario; returns the workflow id (`id` or `id#runId`) to record, or several as [file name, id] pairs. */
-  run(client: Client, taskQueue: string, suffix: string): Promise<string | Array<[string, string]>>;
-}
+import { pause, waitFor, type Scenario } from './scenario';
 
 const payload = (playId: string) =>
   normaliseSessionPayload({
@@ -45,8 +39,6 @@ const detection = (fingerprint: string, code = 'R2'): Detection => ({
   agent: 'rex',
 });
 
-const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 async function settle(
   client: Client,
   workflowId: string,
@@ -63,7 +55,7 @@ const read = (client: Client, workflowId: string) => client.workflow.getHandle(w
 export const sessionScenarios: Scenario[] = [
   {
     name: 'session-detections-and-end',
-    async run(client, taskQueue, suffix) {
+    async run({ client, taskQueue, suffix }) {
       const input = payload(`rec-basic-${suffix}`);
       await new SessionService(client, { taskQueue, settings: { preflightWindowMs: 60_000 } }).start(input);
       const id = sessionWorkflowId(input.playId);
@@ -83,7 +75,7 @@ export const sessionScenarios: Scenario[] = [
   },
   {
     name: 'session-preflight-silent',
-    async run(client, taskQueue, suffix) {
+    async run({ client, taskQueue, suffix }) {
       const input = payload(`rec-silent-${suffix}`);
       await new SessionService(client, { taskQueue, settings: { preflightWindowMs: 300 } }).start(input);
       const id = sessionWorkflowId(input.playId);
@@ -97,7 +89,7 @@ export const sessionScenarios: Scenario[] = [
   },
   {
     name: 'session-continue-as-new',
-    async run(client, taskQueue, suffix) {
+    async run({ client, taskQueue, suffix }) {
       const input = payload(`rec-can-${suffix}`);
       const { runId } = await new SessionService(client, {
         taskQueue,
@@ -116,7 +108,7 @@ export const sessionScenarios: Scenario[] = [
   },
   {
     name: 'session-incident-dry-run',
-    async run(client, taskQueue, suffix) {
+    async run({ client, taskQueue, suffix }) {
       const input = payload(`rec-incident-${suffix}`);
       await new SessionService(client, { taskQueue, settings: { preflightWindowMs: 60_000 } }).start(input);
       const id = sessionWorkflowId(input.playId);
@@ -138,7 +130,7 @@ export const sessionScenarios: Scenario[] = [
   },
   {
     name: 'session-evidence-outbox',
-    async run(client, taskQueue, suffix) {
+    async run({ client, taskQueue, suffix }) {
       const input = payload(`rec-evidence-${suffix}`);
       // coderun mode with approval: the incident stays open at the gate while repeats arrive.
       const settings = {
@@ -168,6 +160,33 @@ export const sessionScenarios: Scenario[] = [
       await handle.result();
       await incident.executeUpdate('reject', { args: [{ by: 'recorder' }] });
       await incident.result();
+      return id;
+    },
+  },
+  {
+    // One incident slot: the second failure waits (a repeat folds into it) and opens once the first
+    // incident has finished (it escalates at once: dry-run GitHub, no model key).
+    name: 'session-deferred-opens',
+    async run({ client, taskQueue, suffix }) {
+      const input = payload(`rec-deferred-${suffix}`);
+      await new SessionService(client, {
+        taskQueue,
+        settings: { preflightWindowMs: 60_000, maxOpenIncidents: 1 },
+      }).start(input);
+      const id = sessionWorkflowId(input.playId);
+      const handle = client.workflow.getHandle(id);
+      await handle.signal(detectionsSignal, {
+        batchId: 'b1',
+        detections: [detection('first'), detection('waits', 'R1')],
+      });
+      await handle.signal(detectionsSignal, { batchId: 'b2', detections: [detection('waits', 'R1')] });
+      await waitFor(
+        'the waiting failure to open and both incidents to finish',
+        () => read(client, id),
+        (v) => v.incidents.length === 2 && v.incidents.every((i) => i.status !== 'open'),
+      );
+      await handle.signal(endSignal, { reason: 'recorded' });
+      await handle.result();
       return id;
     },
   },

@@ -1,13 +1,18 @@
-// A fake Discord webhook: POST /api/webhooks/{id}/{token} with `{content}` → 204 (or 200 with ?wait=true).
+// A fake Discord webhook: POST /api/webhooks/{id}/{token} with `{content}` → 204 (or 200 and the message
+// with ?wait=true); PATCH /api/webhooks/{id}/{token}/messages/{message id} edits a message (404 if unknown).
 // Rate limits like Discord: a 429 with `retry_after` (seconds, float) in the JSON body and a Retry-After
 // header, plus x-ratelimit-* bucket headers on every answer.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface DiscordMessage {
+  id: string;
   content: string;
   username?: string;
   receivedAt: number;
+  /** Set when the message was edited (PATCH), with its content before. */
+  editedAt?: number;
+  previous?: string[];
 }
 
 export class FakeDiscord {
@@ -30,10 +35,10 @@ export class FakeDiscord {
           'x-ratelimit-limit': '5',
           'x-ratelimit-bucket': 'webhook',
         };
-        if (
-          req.method !== 'POST' ||
-          !/^\/api\/webhooks\/\d+\/[\w-]+$/.test(new URL(req.url ?? '/', 'http://x').pathname)
-        ) {
+        const url = new URL(req.url ?? '/', 'http://x');
+        const edit = /^\/api\/webhooks\/\d+\/[\w-]+\/messages\/(\d+)$/.exec(url.pathname);
+        const post = req.method === 'POST' && /^\/api\/webhooks\/\d+\/[\w-]+$/.test(url.pathname);
+        if (!post && !(req.method === 'PATCH' && edit)) {
           res.writeHead(404, headers).end(JSON.stringify({ message: 'Unknown Webhook', code: 10015 }));
           return;
         }
@@ -66,12 +71,29 @@ export class FakeDiscord {
           res.writeHead(400, headers).end(JSON.stringify({ message: 'Invalid Form Body', code: 50035 }));
           return;
         }
-        this.messages.push({
+        const ok = { ...headers, 'x-ratelimit-remaining': '4', 'x-ratelimit-reset-after': '1' };
+        if (edit) {
+          const message = this.messages.find((m) => m.id === edit[1]);
+          if (!message) {
+            res.writeHead(404, headers).end(JSON.stringify({ message: 'Unknown Message', code: 10008 }));
+            return;
+          }
+          message.previous = [...(message.previous ?? []), message.content];
+          message.content = body.content;
+          message.editedAt = Date.now();
+          res.writeHead(200, ok).end(JSON.stringify({ id: message.id, content: message.content }));
+          return;
+        }
+        const message: DiscordMessage = {
+          id: String(1_000_000 + this.messages.length),
           content: body.content,
           username: typeof body.username === 'string' ? body.username : undefined,
           receivedAt: Date.now(),
-        });
-        res.writeHead(204, { ...headers, 'x-ratelimit-remaining': '4', 'x-ratelimit-reset-after': '1' }).end();
+        };
+        this.messages.push(message);
+        if (url.searchParams.get('wait') === 'true')
+          res.writeHead(200, ok).end(JSON.stringify({ id: message.id, content: message.content }));
+        else res.writeHead(204, ok).end();
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));

@@ -1,11 +1,13 @@
 // A fake GitHub REST API on 127.0.0.1 that speaks what Octokit calls for the healing chain: repos, issues
 // (PRs appear in the issue list, as on GitHub), labels, comments, issue search, git refs, contents (base64,
-// blob shas), pulls with files and merges, check runs and combined statuses. Pagination uses Link headers;
-// every response carries x-ratelimit-* headers. Failures are injected per route: 5xx, 403/429 rate limits
+// blob shas), commits by path, pulls with files and merges, check runs and combined statuses. Pagination
+// uses Link headers; every response carries x-ratelimit-* headers. Failures are injected per route: 5xx, 403/429 rate limits
 // with reset / retry-after headers, 422, and "lost responses" (the effect happens, the client sees a 502).
+// GitHub Actions (runs, jobs, job logs behind their redirect) live in ./github-actions.ts as `actions`.
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { FakeActions } from './github-actions';
 
 type Json = Record<string, unknown>;
 
@@ -85,6 +87,11 @@ export class FakeGitHub {
   private nextId = 1000;
   private rateRemaining = 5000;
   url = '';
+  /** Workflow runs, jobs and logs; a push through the contents API may start a run (`actions.onPush`). */
+  readonly actions = new FakeActions({
+    baseUrl: () => this.url,
+    page: (url, items, wrap) => this.page(url, items, wrap),
+  });
 
   constructor(private readonly options: FakeGitHubOptions = {}) {}
 
@@ -194,6 +201,12 @@ export class FakeGitHub {
       });
       res.end(status === 204 ? undefined : JSON.stringify(body));
     };
+    // Job-log download URLs carry their own signature, like GitHub's blob storage: no token needed.
+    if (url.pathname.startsWith('/_blobs/')) {
+      const blob = this.actions.blob(url);
+      res.writeHead(blob.status, { 'content-type': blob.contentType });
+      return void res.end(blob.body);
+    }
     if (!req.headers.authorization) return reply(401, { message: 'Requires authentication', status: '401' });
 
     const failure = this.failures.find(
@@ -269,6 +282,8 @@ export class FakeGitHub {
 
     if (method === 'GET' && rest === '')
       return ok({ id: 1, name: r.name, full_name: full, default_branch: r.defaultBranch, owner: { login: r.owner } });
+    const actions = this.actions.route(method, url, full, rest);
+    if (actions) return actions;
 
     // issues
     if (rest === '/issues' && method === 'POST') {
@@ -420,11 +435,33 @@ export class FakeGitHub {
         r.commits.set(commit.sha, commit);
         r.branches.set(branch, commit.sha);
         this.updatePullHeads(r, branch, commit.sha);
+        this.actions.pushed(full, branch, commit.sha, commit.message);
         return ok(
           { content: { path, sha: this.blobSha(content) }, commit: { sha: commit.sha, message: commit.message } },
           existing === undefined ? 201 : 200,
         );
       }
+    }
+
+    // commits of a branch, newest first; `path` keeps those that changed that file
+    if (rest === '/commits' && method === 'GET') {
+      const path = q.get('path');
+      const history: Commit[] = [];
+      for (let sha = r.branches.get(q.get('sha') ?? r.defaultBranch); sha; sha = r.commits.get(sha)?.parent)
+        history.push(r.commits.get(sha)!);
+      const touching = history.filter((c) => {
+        if (!path) return true;
+        const parent = c.parent ? r.commits.get(c.parent) : undefined;
+        return c.tree.get(path) !== parent?.tree.get(path);
+      });
+      return this.page(
+        url,
+        touching.map((c) => ({
+          sha: c.sha,
+          html_url: `${this.url}/${full}/commit/${c.sha}`,
+          commit: { message: c.message, author: { name: 'agent', date: '2026-03-01T09:00:00Z' } },
+        })),
+      );
     }
 
     // pulls
@@ -494,6 +531,7 @@ export class FakeGitHub {
             additions: 1,
             deletions: f.status === 'added' ? 0 : 1,
             changes: 1,
+            patch: f.patch,
           })),
         );
       }
@@ -580,7 +618,12 @@ export class FakeGitHub {
     return { status: 200, body: { total_count: items.length, incomplete_results: false, items } };
   }
 
-  private page(url: URL, items: unknown[]): { status: number; body: unknown; headers?: Record<string, string> } {
+  /** One page of `items` with GitHub's Link header; `wrap` shapes list endpoints that answer an object. */
+  private page(
+    url: URL,
+    items: unknown[],
+    wrap: (page: unknown[]) => unknown = (page) => page,
+  ): { status: number; body: unknown; headers?: Record<string, string> } {
     const perPage = Math.min(Number(url.searchParams.get('per_page') ?? 30), 100, this.options.maxPerPage ?? 100);
     const page = Math.max(1, Number(url.searchParams.get('page') ?? 1));
     const last = Math.max(1, Math.ceil(items.length / perPage));
@@ -598,17 +641,20 @@ export class FakeGitHub {
     ].filter(Boolean);
     return {
       status: 200,
-      body: items.slice((page - 1) * perPage, page * perPage),
+      body: wrap(items.slice((page - 1) * perPage, page * perPage)),
       headers: links.length ? { link: links.join(', ') } : {},
     };
   }
 
-  private diff(r: RepoState, baseSha: string, headSha: string): Array<{ path: string; status: string }> {
+  private diff(r: RepoState, baseSha: string, headSha: string): Array<{ path: string; status: string; patch: string }> {
     const base = r.commits.get(baseSha)!.tree;
     const head = r.commits.get(headSha)!.tree;
-    const out: Array<{ path: string; status: string }> = [];
-    for (const [p, v] of head) if (base.get(p) !== v) out.push({ path: p, status: base.has(p) ? 'modified' : 'added' });
-    for (const p of base.keys()) if (!head.has(p)) out.push({ path: p, status: 'removed' });
+    const out: Array<{ path: string; status: string; patch: string }> = [];
+    for (const [p, v] of head)
+      if (base.get(p) !== v)
+        out.push({ path: p, status: base.has(p) ? 'modified' : 'added', patch: wholeFileHunk(base.get(p), v) });
+    for (const p of base.keys())
+      if (!head.has(p)) out.push({ path: p, status: 'removed', patch: wholeFileHunk(base.get(p), undefined) });
     return out;
   }
 
@@ -663,6 +709,19 @@ export class FakeGitHub {
       closed_at: i.closedAt,
     };
   }
+}
+
+/** A unified-diff hunk replacing the whole file (what GitHub's `patch` field holds, without context lines). */
+function wholeFileHunk(before: string | undefined, after: string | undefined): string {
+  const lines = (text: string | undefined) =>
+    text === undefined || text === '' ? [] : text.replace(/\n$/, '').split('\n');
+  const old = lines(before);
+  const now = lines(after);
+  return [
+    `@@ -${old.length ? 1 : 0},${old.length} +${now.length ? 1 : 0},${now.length} @@`,
+    ...old.map((line) => `-${line}`),
+    ...now.map((line) => `+${line}`),
+  ].join('\n');
 }
 
 class HttpError extends Error {

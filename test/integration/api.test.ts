@@ -29,12 +29,12 @@ describe('HTTP API on a real dev server', () => {
     expect(started.status).toBe(201);
     expect(started.body).toMatchObject({ playId, status: 'active', workflowId: `play-${playId}` });
 
-    const shown = await http(`${api.url}/api/v1/session/${playId}`, 'GET');
+    const shown = await http(`${api.url}/api/v1/session/${playId}`, 'GET', undefined, auth);
     expect(shown.status).toBe(200);
     expect(shown.body).toMatchObject({ playId, status: 'active', repository: '5dlabs/cto' });
 
     const active = await eventually(
-      () => http(`${api.url}/api/v1/sessions/active`, 'GET'),
+      () => http(`${api.url}/api/v1/sessions/active`, 'GET', undefined, auth),
       (r) => r.body.sessions.some((s: { playId: string }) => s.playId === playId),
     );
     expect(active.body.count).toBe(active.body.sessions.length);
@@ -42,19 +42,19 @@ describe('HTTP API on a real dev server', () => {
     const ended = await http(`${api.url}/api/v1/session/${playId}/end`, 'POST', { reason: 'finished' }, auth);
     expect(ended.status).toBe(202);
     const after = await eventually(
-      () => http(`${api.url}/api/v1/session/${playId}`, 'GET'),
+      () => http(`${api.url}/api/v1/session/${playId}`, 'GET', undefined, auth),
       (r) => r.body.status === 'completed',
     );
     expect(after.body.endReason).toBe('finished');
     const all = await eventually(
-      () => http(`${api.url}/api/v1/sessions`, 'GET'),
+      () => http(`${api.url}/api/v1/sessions`, 'GET', undefined, auth),
       (r) =>
         r.body.sessions.some(
           (s: { playId: string; status: string }) => s.playId === playId && s.status === 'completed',
         ),
     );
     expect(all.body.count).toBeGreaterThanOrEqual(1);
-    const stillActive = await http(`${api.url}/api/v1/sessions/active`, 'GET');
+    const stillActive = await http(`${api.url}/api/v1/sessions/active`, 'GET', undefined, auth);
     expect(stillActive.body.sessions.some((s: { playId: string }) => s.playId === playId)).toBe(false);
   });
 
@@ -86,11 +86,11 @@ describe('HTTP API on a real dev server', () => {
   });
 
   test('unknown sessions are 404', async () => {
-    expect((await http(`${api.url}/api/v1/session/${uniqueId('nope')}`, 'GET')).status).toBe(404);
+    expect((await http(`${api.url}/api/v1/session/${uniqueId('nope')}`, 'GET', undefined, auth)).status).toBe(404);
     expect((await http(`${api.url}/api/v1/session/${uniqueId('nope')}/end`, 'POST', {}, auth)).status).toBe(404);
   });
 
-  test('mutating routes need the bearer token; reads do not', async () => {
+  test('reads and writes need the bearer token', async () => {
     const playId = uniqueId('auth');
     const missing = await http(`${api.url}/api/v1/session/start`, 'POST', samplePayload(playId));
     expect(missing.status).toBe(401);
@@ -100,9 +100,10 @@ describe('HTTP API on a real dev server', () => {
     });
     expect(wrong.status).toBe(401);
     expect((await http(`${api.url}/api/v1/session/${playId}/end`, 'POST', {})).status).toBe(401);
-    expect((await http(`${api.url}/api/v1/sessions`, 'GET')).status).toBe(200);
+    expect((await http(`${api.url}/api/v1/sessions`, 'GET')).status).toBe(401);
+    expect((await http(`${api.url}/api/v1/sessions`, 'GET', undefined, auth)).status).toBe(200);
     // nothing was started by the rejected calls
-    expect((await http(`${api.url}/api/v1/session/${playId}`, 'GET')).status).toBe(404);
+    expect((await http(`${api.url}/api/v1/session/${playId}`, 'GET', undefined, auth)).status).toBe(404);
   });
 
   test('health reports Temporal connectivity; metrics are Prometheus text', async () => {

@@ -42,7 +42,7 @@ describe('healing through the API (dry run, built-in evaluator)', () => {
     await closeTestConnections();
   });
 
-  test('pushed lines become one incident per failure, with a dry-run issue, capped at the open-incident limit', async () => {
+  test('pushed lines become one incident per failure, with a dry-run issue; past the open-incident cap they wait for a slot', async () => {
     const playId = uniqueId('heal');
     expect((await http(`${api.url}/api/v1/session/start`, 'POST', samplePayload(playId))).status).toBe(201);
     const lines = [
@@ -64,12 +64,13 @@ describe('healing through the API (dry run, built-in evaluator)', () => {
       async () => (await http(`${api.url}/api/v1/session/${playId}`, 'GET')).body,
       (v) =>
         v.detections.total === 5 &&
-        v.incidents.length === 2 &&
+        v.incidents.length === 4 &&
         v.incidents.every((i: { status: string }) => i.status !== 'open'),
       60_000,
     );
     expect(view.detections.unique).toBe(4);
-    expect(view.incidentsDeferred).toBe(2); // past the cap of 2: counted, not opened
+    // Two past the cap of 2 waited, and opened as the first two finished.
+    expect(view.incidentsDeferred).toBe(0);
     const first = view.incidents[0];
     expect(first.id).toMatch(new RegExp(`^incident-${playId}-[0-9a-f]+$`));
     expect(first.issue).toMatchObject({ dryRun: true });

@@ -55,6 +55,37 @@ describe('incident workflow, coderun mode', () => {
     expect(h.github.issues(REPO)[0].state).toBe('closed');
   });
 
+  it('a long wait for the agent continues as new and keeps waiting for the same CodeRun', async () => {
+    h = await createHarness({ kube });
+    await h.startWorkers();
+    const handle = await h.start({ detection: detection(), remediation: { mode: 'coderun', syncTimeoutSecs: 120 } });
+    const [run] = await eventually(
+      async () => kube.list(CODERUNS, 'cto'),
+      (runs) => runs.length === 1,
+    );
+    // Polls every 0.2 s: the history passes the suite server's continue-as-new suggestion (120 events).
+    await eventually(
+      () => h.view(handle),
+      (v) => v.events.some((e) => /continuing as new/.test(e.message)),
+      60_000,
+    );
+    const branch = String(run.spec!.branch);
+    const agent = createGitHubActivities({ octokit: createOctokit('agent-token', h.github.url) });
+    await agent.ensureBranch({ incidentId: 'agent', repo: REPO, branch });
+    await agent.commitFiles({
+      incidentId: 'agent',
+      repo: REPO,
+      branch,
+      edits: [{ path: 'src/lib.rs', content: 'fixed by agent\n' }],
+      message: 'fix',
+    });
+    await agent.findOrOpenPullRequest({ incidentId: 'agent', repo: REPO, branch, title: 'Agent fix', body: 'fix' });
+    const view = (await handle.result()) as IncidentView;
+    expect(view).toMatchObject({ status: 'resolved', round: 1, pr: { title: 'Agent fix' } });
+    expect(view.events.filter((e) => /CodeRun \S+ running/.test(e.message))).toHaveLength(1);
+    expect(kube.list(CODERUNS, 'cto')).toHaveLength(1);
+  });
+
   it('escalates when the agent opens no PR within syncTimeoutSecs', async () => {
     h = await createHarness({ kube });
     await h.startWorkers();

@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleWorkflowCode, type Worker } from '@temporalio/worker';
-import type { WorkflowHandle } from '@temporalio/client';
+import type { WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import { createContextActivities } from '../../activities/incident/context';
 import { createGitHubActivities, createOctokit } from '../../activities/incident/github';
@@ -78,7 +78,7 @@ export interface Harness {
   logLines: string[];
   startWorkers(): Promise<void>;
   stopWorkers(): Promise<void>;
-  start(input: Partial<IncidentInput> & { detection: Detection }): Promise<WorkflowHandle>;
+  start(input: Partial<IncidentInput> & { detection: Detection }): Promise<WorkflowHandleWithFirstExecutionRunId>;
   view(handle: WorkflowHandle): Promise<IncidentView>;
   close(): Promise<void>;
 }

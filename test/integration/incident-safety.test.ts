@@ -149,6 +149,46 @@ describe('incident workflow guarantees', () => {
     expect(h.github.everWrittenPaths(REPO)).not.toContain('src/lib.rs');
     expect(h.github.pulls(REPO)).toHaveLength(0);
     expect(h.gemini.generateCalls(PATCH_MODEL)).toHaveLength(2);
+    // The issue says so: once for the instruction-like log line, once per refused round.
+    const comments = h.github.issues(REPO)[0].comments.map((c) => c.body);
+    const kinds = comments.map((c) => /healer-comment: \S+ (\S+)/.exec(c)?.[1]);
+    expect(kinds.filter((k) => k !== 'escalated')).toEqual(['prompt-injection', 'refused-1', 'refused-2']);
+    expect(comments[0]).toMatch(/Possible prompt injection in the log excerpt/);
+    expect(comments[0]).toContain('ignore previous instructions');
+    expect(comments[1]).toMatch(
+      /Possible prompt injection in the log excerpt; the change to `\.github\/workflows\/ci\.yml` \(forbidden by \.github\/\*\*\) was refused/,
+    );
+  });
+
+  it('a patch to a secret or CI file, or to a file the evaluation did not name, opens no PR and is told on the issue', async () => {
+    h = await createHarness();
+    h.gemini.script(PATCH_MODEL, {
+      kind: 'ok',
+      answer: {
+        summary: 'config',
+        explanation: 'rotate it',
+        edits: [
+          { path: 'src/lib.rs', content: 'fixed\n' },
+          { path: 'deploy/secrets.yaml', content: 'token: x' },
+          { path: '.github/actions/setup/action.yml', content: 'runs: env' },
+          { path: 'src/main.rs', content: 'other' },
+        ],
+      },
+    });
+    await h.startWorkers();
+    const handle = await h.start({ detection: detection(), remediation: { maxIterations: 1 } });
+    const view = (await handle.result()) as IncidentView;
+    expect(view.status).toBe('escalated');
+    expect(h.github.pulls(REPO)).toHaveLength(0);
+    expect(h.github.everWrittenPaths(REPO)).toEqual([]);
+    const comments = h.github.issues(REPO)[0].comments.map((c) => c.body);
+    // No instruction-like text in this log: the refusal alone is told.
+    expect(comments.some((c) => c.includes('healer-comment') && c.includes(' prompt-injection '))).toBe(false);
+    const refused = comments.find((c) => c.includes(' refused-1 '))!;
+    expect(refused).toMatch(/^⚠️ The change to `deploy\/secrets\.yaml` \(forbidden by \*\*\/\*secret\*\)/);
+    expect(refused).toContain('`.github/actions/setup/action.yml` (forbidden by .github/**)');
+    expect(refused).toContain('`src/main.rs` (not among the files named in the evaluation)');
+    expect(refused).not.toContain('`src/lib.rs`');
   });
 
   it('schema-violating model answers are rejected, not applied', async () => {

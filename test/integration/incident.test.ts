@@ -1,7 +1,8 @@
 // The healing chain on the real dev server against the fakes (GitHub, Discord, Gemini).
-import { approveUpdate, rejectUpdate } from '../../core/contract';
+import { approveUpdate, DECISION_REFUSED_FAILURE, rejectUpdate } from '../../core/contract';
 import type { IncidentView } from '../../core/contract';
 import { closeTestConnections, eventually } from '../support/temporal';
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import {
   createHarness,
@@ -15,6 +16,28 @@ import {
 } from './incident-harness';
 
 jest.setTimeout(120_000);
+
+/** The failure a refused decision comes back with (the update's validator threw it). */
+async function refusal(update: Promise<unknown>): Promise<{ type?: string; message: string }> {
+  const error = await update.then(
+    () => undefined,
+    (failure: unknown) => failure,
+  );
+  expect(error).toBeInstanceOf(WorkflowUpdateFailedError);
+  return (error as WorkflowUpdateFailedError).cause as { type?: string; message: string };
+}
+
+/** Names of the update events in an incident's history (a refused update leaves none). */
+async function updateEvents(handle: WorkflowHandle): Promise<string[]> {
+  const { events } = await handle.fetchHistory();
+  return (events ?? []).flatMap((event) =>
+    event.workflowExecutionUpdateAcceptedEventAttributes
+      ? [`accepted ${event.workflowExecutionUpdateAcceptedEventAttributes.acceptedRequest?.input?.name}`]
+      : event.workflowExecutionUpdateCompletedEventAttributes
+        ? ['completed']
+        : [],
+  );
+}
 
 describe('incident workflow', () => {
   let h: Harness;
@@ -148,9 +171,13 @@ describe('incident workflow', () => {
     expect(h.github.pulls(REPO)).toHaveLength(0);
     const result = await handle.executeUpdate(approveUpdate, { args: [{ by: 'alice' }] });
     expect(result.accepted).toBe(true);
+    // The first decision wins: a second one is refused by the validator and leaves no trace.
+    const second = await refusal(handle.executeUpdate(rejectUpdate, { args: [{ by: 'mallory' }] }));
+    expect(second).toMatchObject({ type: DECISION_REFUSED_FAILURE, message: 'the incident was already approved' });
     const view = (await handle.result()) as IncidentView;
     expect(view).toMatchObject({ status: 'resolved', approval: { decision: 'approved', by: 'alice' } });
     expect(h.github.pulls(REPO)).toHaveLength(1);
+    expect(await updateEvents(handle)).toEqual(['accepted approve', 'completed']);
     // The incident is over: a late decision cannot reach it.
     await expect(handle.executeUpdate(rejectUpdate, { args: [{}] })).rejects.toThrow(/completed/);
   });
@@ -188,9 +215,12 @@ describe('incident workflow', () => {
       () => h.view(handle),
       (v) => v.issue !== undefined,
     );
-    const res = await handle.executeUpdate(approveUpdate, { args: [{}] });
-    expect(res.accepted).toBe(false);
+    const refused = await refusal(handle.executeUpdate(approveUpdate, { args: [{}] }));
+    expect(refused.type).toBe(DECISION_REFUSED_FAILURE);
+    expect(refused.message).toMatch(/does not wait for approval|finished/);
     expect(((await handle.result()) as IncidentView).approval).toBeUndefined();
+    // Refused in the validator: the history holds no update at all.
+    expect(await updateEvents(handle)).toEqual([]);
   });
 
   it('ends as failed, with the reason, when GitHub refuses for good', async () => {

@@ -1,16 +1,12 @@
 // The MCP server through the SDK's own Client, over both transports: stdio (a spawned process, as an
 // MCP host runs `healer mcp`) and streamable HTTP on the real Fastify API behind the bearer token.
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Worker } from '@temporalio/worker';
 import { Client as McpClient } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { buildApi } from '../../api/server';
-import { SessionService } from '../../api/session/sessions';
-import { createPushLogs } from '../../api/mcp/push-logs';
-import { createIncidentDecisions, createWatchdogReader } from '../../api/mcp/temporal-actions';
+import { composeApi } from '../../api/compose';
 import { loadConfig } from '../../runtime/config';
 import {
   closeTestConnections,
@@ -22,6 +18,7 @@ import {
   uniqueTaskQueue,
 } from '../support/temporal';
 import { http } from '../support/api';
+import { connectStdioMcp } from '../support/mcp';
 import { detection, samplePayload } from '../support/sessions';
 
 const TOOLS = [
@@ -217,24 +214,15 @@ describe('MCP server on a real dev server', () => {
 
   describe('over stdio (a spawned process)', () => {
     let client: McpClient;
-    let stderr = '';
+    let stderr: () => string;
 
     beforeAll(async () => {
-      const transport = new StdioClientTransport({
-        command: process.execPath,
-        args: [join(__dirname, '..', 'support', 'mcp-stdio-entry.js')],
-        env: {
-          PATH: process.env.PATH ?? '',
-          TEMPORAL_ADDRESS: testAddress(),
-          HEALER_MCP_TASK_QUEUE: taskQueue,
-          HEALER_STATE_DIR: process.env.HEALER_TEST_DIR ?? '',
-          HEALER_LOG_LEVEL: 'silent',
-        },
-        stderr: 'pipe',
-      });
-      transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      client = new McpClient({ name: 'healer-test', version: '1.0.0' });
-      await client.connect(transport);
+      ({ client, stderr } = await connectStdioMcp('mcp-stdio-entry.js', {
+        TEMPORAL_ADDRESS: testAddress(),
+        HEALER_MCP_TASK_QUEUE: taskQueue,
+        HEALER_STATE_DIR: process.env.HEALER_TEST_DIR ?? '',
+        HEALER_LOG_LEVEL: 'silent',
+      }));
     });
     afterAll(async () => {
       await client?.close();
@@ -242,7 +230,7 @@ describe('MCP server on a real dev server', () => {
 
     test('the process identifies itself as healer', () => {
       expect(client.getServerVersion()).toMatchObject({ name: 'healer' });
-      expect(stderr).not.toContain('mcp-stdio-entry:');
+      expect(stderr()).not.toContain('mcp-stdio-entry:');
     });
 
     sharedBehaviour(() => client);
@@ -280,17 +268,7 @@ describe('MCP server on a real dev server', () => {
         HEALER_API_TOKEN: token,
       });
       const temporal = await testClient();
-      const sessions = new SessionService(temporal, { taskQueue, settings: { preflightWindowMs: 60_000 } });
-      app = await buildApi({
-        config,
-        client: temporal,
-        sessions,
-        mcp: {
-          pushLogs: createPushLogs(temporal, { taskQueue }),
-          ...createIncidentDecisions(temporal),
-          watchdogState: createWatchdogReader(temporal),
-        },
-      });
+      app = await buildApi({ config, client: temporal, services: composeApi(config, temporal, { taskQueue }) });
       await app.listen({ host: '127.0.0.1', port: 0 });
       url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}/mcp`;
       client = new McpClient({ name: 'healer-test', version: '1.0.0' });

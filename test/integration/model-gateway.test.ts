@@ -14,7 +14,7 @@ const MODELS = [
   { id: 'gemini-3-pro-preview' },
 ];
 
-test('without GEMINI_API_KEY the gateway answers no-key at once and calls nothing', async () => {
+test('without any provider key the gateway answers no-key at once and calls nothing', async () => {
   const r = await rig({ apiKey: null });
   const result = await r.call();
   expect(result).toMatchObject({ ok: false, reason: 'no-key' });
@@ -31,6 +31,7 @@ test('discovers the chain (paginated list) and answers with a validated object, 
     ok: true,
     value: GOOD_ANSWER,
     model: 'gemini-2.5-flash',
+    provider: 'gemini',
     attempts: 1,
     inputTokens: 100,
     outputTokens: 20,
@@ -63,24 +64,26 @@ test('a retired primary (404) hands over to the next model at once, without retr
   expect(new Set(log.map((e) => e.activityAttempt))).toEqual(new Set([1]));
 });
 
-test('retryable failures back off 1 s then 2 s on the primary, then the next model is tried at once', async () => {
+test('retryable failures back off 1 s, 2 s then 4 s on the primary, then the next model is tried at once', async () => {
   const r = await rig({ fake: { models: MODELS }, config: { fallbackModels: ['gemini-2.5-pro', 'gemini-2.5-flash'] } });
   r.fake.script(
     'gemini-2.5-pro',
     { kind: 'status', status: 503 },
     { kind: 'status', status: 429 },
     { kind: 'status', status: 500 },
+    { kind: 'status', status: 503 },
   );
   const result = await r.call();
-  expect(result).toMatchObject({ ok: true, model: 'gemini-2.5-flash', attempts: 4 });
+  expect(result).toMatchObject({ ok: true, model: 'gemini-2.5-flash', provider: 'gemini', attempts: 5 });
 
   const expected = backoffScheduleMs(r.config.retry);
-  expect(expected).toEqual([1000, 2000]);
+  expect(expected).toEqual([1000, 2000, 4000]);
   const log = await r.log();
   expect(log.map((e) => [e.model, e.attempt, e.errorClass ?? null, e.next, e.retryInMs ?? null])).toEqual([
     ['gemini-2.5-pro', 1, 'server-error', 'retry', 1000],
     ['gemini-2.5-pro', 2, 'rate-limited', 'retry', 2000],
-    ['gemini-2.5-pro', 3, 'server-error', 'next-model', null], // no sleep after the last attempt
+    ['gemini-2.5-pro', 3, 'server-error', 'retry', 4000],
+    ['gemini-2.5-pro', 4, 'server-error', 'next-model', null], // no sleep after the last attempt
     ['gemini-2.5-flash', 1, null, 'done', null],
   ]);
   // Temporal did the waiting: each retry is a new activity attempt, spaced at least by the backoff
@@ -89,7 +92,8 @@ test('retryable failures back off 1 s then 2 s on the primary, then the next mod
   const times = r.fake.generateCalls('gemini-2.5-pro').map((q) => q.atMs);
   expect(times[1] - times[0]).toBeGreaterThanOrEqual(expected[0] * 0.7);
   expect(times[2] - times[1]).toBeGreaterThanOrEqual(expected[1] * 0.7);
-  expect(log.map((e) => e.activityAttempt)).toEqual([1, 2, 3, 3]);
+  expect(times[3] - times[2]).toBeGreaterThanOrEqual(expected[2] * 0.7);
+  expect(log.map((e) => e.activityAttempt)).toEqual([1, 2, 3, 4, 4]);
 });
 
 test('Retry-After within the cap is honoured; beyond the cap the next model is tried at once', async () => {
@@ -97,7 +101,7 @@ test('Retry-After within the cap is honoured; beyond the cap the next model is t
     fake: { models: MODELS },
     config: {
       fallbackModels: ['gemini-2.5-pro', 'gemini-2.5-flash'],
-      retry: { attemptsPerModel: 3, backoffBaseMs: 200, retryAfterCapMs: 5000 },
+      retry: { attemptsPerModel: 3, timeoutAttemptsPerModel: 2, backoffBaseMs: 200, retryAfterCapMs: 5000 },
     },
   });
   r.fake.script(
@@ -117,7 +121,7 @@ test('Retry-After within the cap is honoured; beyond the cap the next model is t
   expect(times[1] - times[0]).toBeGreaterThanOrEqual(2000 * 0.7);
 });
 
-test('other 4xx are not retried; a bad key stops the chain', async () => {
+test('other 4xx are not retried; a bad key skips the rest of its provider', async () => {
   const r = await rig({ fake: { models: MODELS }, config: { fallbackModels: ['gemini-2.5-pro', 'gemini-2.5-flash'] } });
   r.fake.script('gemini-2.5-pro', { kind: 'status', status: 400 });
   expect(await r.call()).toMatchObject({ ok: true, model: 'gemini-2.5-flash', attempts: 2 });
@@ -131,7 +135,7 @@ test('other 4xx are not retried; a bad key stops the chain', async () => {
   const result = await bad.call();
   expect(result).toMatchObject({ ok: false, reason: 'exhausted' });
   expect(bad.fake.generateCalls()).toHaveLength(1);
-  expect((await bad.log()).map((e) => e.errorClass)).toEqual(['auth']);
+  expect((await bad.log()).map((e) => e.errorClass)).toEqual(['auth', 'provider-failed']);
 });
 
 test('malformed and schema-violating answers are failed attempts and never reach the caller', async () => {
@@ -139,14 +143,14 @@ test('malformed and schema-violating answers are failed attempts and never reach
     fake: { models: MODELS },
     config: {
       fallbackModels: ['gemini-2.5-flash', 'gemini-2.5-pro'],
-      retry: { attemptsPerModel: 3, backoffBaseMs: 100, retryAfterCapMs: 1000 },
+      retry: { attemptsPerModel: 3, timeoutAttemptsPerModel: 2, backoffBaseMs: 100, retryAfterCapMs: 1000 },
     },
   });
   r.fake.script(
     'gemini-2.5-flash',
     { kind: 'text', text: '{"verdict": "fix", "confid' },
     { kind: 'ok', answer: { verdict: 'maybe', confidence: 2 } },
-    { kind: 'empty' },
+    { kind: 'blocked' },
   );
   r.fake.script('gemini-2.5-pro', { kind: 'ok', answer: { verdict: 'ignore', confidence: 0.4 } });
   const result = await r.call();
@@ -159,7 +163,7 @@ test('malformed and schema-violating answers are failed attempts and never reach
   expect((await r.log()).map((e) => e.errorClass ?? 'ok')).toEqual([
     'malformed-json',
     'schema-violation',
-    'empty-answer',
+    'content-filtered', // a safety block is not retried on the same model
     'ok',
   ]);
 
@@ -171,13 +175,13 @@ test('malformed and schema-violating answers are failed attempts and never reach
   expect(JSON.stringify(failed)).not.toContain('fix it');
 });
 
-test('a slow model times out per call and counts as retryable', async () => {
+test('a slow model times out per call: retried once, then the next model', async () => {
   const r = await rig({
     fake: { models: MODELS },
     config: {
       fallbackModels: ['gemini-2.5-pro', 'gemini-2.5-flash'],
       callTimeoutMs: 1500,
-      retry: { attemptsPerModel: 2, backoffBaseMs: 100, retryAfterCapMs: 1000 },
+      retry: { attemptsPerModel: 4, timeoutAttemptsPerModel: 2, backoffBaseMs: 100, retryAfterCapMs: 1000 },
     },
   });
   r.fake.script('gemini-2.5-pro', { kind: 'hang' });

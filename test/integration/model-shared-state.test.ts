@@ -1,8 +1,10 @@
 // Breakers and the budget live in Temporal entity workflows, shared by every worker: two rigs here are
 // two gateway "processes" (separate activity instances, caches and task queues) on one dev server.
 import { budgetQuery, budgetWorkflowId, modelHealthQuery } from '../../core/contract';
-import { utcDay } from '../../core/model/budget';
+import { emptyLedger, utcDay } from '../../core/model/budget';
+import { recordSample } from '../../core/model/stats';
 import { effectiveState } from '../../core/model/breaker';
+import { rm } from 'node:fs/promises';
 import Fastify from 'fastify';
 import { computeApiHealth, healthApiRoutes } from '../../api/model/health-api';
 import { closeTestConnections, eventually } from '../support/temporal';
@@ -12,7 +14,7 @@ const rig = rigsPerTest();
 afterAll(closeTestConnections);
 
 const MODELS = [{ id: 'gemini-2.5-pro' }, { id: 'gemini-2.5-flash' }];
-const ONE_ATTEMPT = { attemptsPerModel: 1, backoffBaseMs: 100, retryAfterCapMs: 1000 };
+const ONE_ATTEMPT = { attemptsPerModel: 1, timeoutAttemptsPerModel: 1, backoffBaseMs: 100, retryAfterCapMs: 1000 };
 
 test('the breaker opens after repeated failures (seen by another worker), then half-opens for one probe', async () => {
   const config = {
@@ -27,7 +29,7 @@ test('the breaker opens after repeated failures (seen by another worker), then h
 
   await first.call();
   await first.call(); // second consecutive failure: open
-  expect((await health.query(modelHealthQuery)).models['gemini-2.5-pro']).toMatchObject({
+  expect((await health.query(modelHealthQuery)).models['gemini:gemini-2.5-pro']).toMatchObject({
     state: 'open',
     consecutiveFailures: 2,
     lastErrorClass: 'server-error',
@@ -44,22 +46,22 @@ test('the breaker opens after repeated failures (seen by another worker), then h
   // After the cool-down one probe goes through; it fails, so the breaker opens again.
   await eventually(
     () => health.query(modelHealthQuery),
-    (view) => effectiveState(view.models['gemini-2.5-pro'], Date.now(), view.breaker) === 'half-open',
+    (view) => effectiveState(view.models['gemini:gemini-2.5-pro'], Date.now(), view.breaker) === 'half-open',
     10_000,
   );
   await second.call();
   expect(first.fake.generateCalls('gemini-2.5-pro')).toHaveLength(proCalls + 1);
-  expect((await health.query(modelHealthQuery)).models['gemini-2.5-pro'].state).toBe('open');
+  expect((await health.query(modelHealthQuery)).models['gemini:gemini-2.5-pro'].state).toBe('open');
 
   // Next cool-down, the model has recovered: the probe succeeds and the breaker closes.
   first.fake.script('gemini-2.5-pro', { kind: 'ok' });
   await eventually(
     () => health.query(modelHealthQuery),
-    (view) => effectiveState(view.models['gemini-2.5-pro'], Date.now(), view.breaker) === 'half-open',
+    (view) => effectiveState(view.models['gemini:gemini-2.5-pro'], Date.now(), view.breaker) === 'half-open',
     10_000,
   );
   expect(await first.call()).toMatchObject({ ok: true, model: 'gemini-2.5-pro' });
-  expect((await health.query(modelHealthQuery)).models['gemini-2.5-pro']).toMatchObject({
+  expect((await health.query(modelHealthQuery)).models['gemini:gemini-2.5-pro']).toMatchObject({
     state: 'closed',
     consecutiveFailures: 0,
   });
@@ -91,7 +93,6 @@ test('two workers drawing on one daily budget never overspend it', async () => {
   // Reported by /health/api as a breach.
   const { statusCode, body } = await computeApiHealth({
     client: first.client,
-    logDir: first.logDir,
     dailyBudgetUsd: 0.05,
     healthWorkflowId: first.config.healthWorkflowId,
     budgetWorkflowPrefix: first.config.budgetWorkflowPrefix,
@@ -101,7 +102,7 @@ test('two workers drawing on one daily budget never overspend it', async () => {
   expect(body.reasons.join(' ')).toContain('budget');
 });
 
-test('/health/api figures match the call log', async () => {
+test('/health/api figures (from Temporal, not a local file) match the call log', async () => {
   const config = { fallbackModels: ['gemini-2.5-pro', 'gemini-2.5-flash'], retry: ONE_ATTEMPT };
   const r = await rig({ fake: { models: MODELS }, config });
   r.fake.script(
@@ -117,10 +118,10 @@ test('/health/api figures match the call log', async () => {
   const attempts = log.filter((e) => e.outcome !== 'skipped');
   const failures = attempts.filter((e) => e.outcome === 'error');
   expect([attempts.length, failures.length]).toEqual([6, 2]); // pro: 500, ok, nope, ok; flash: ok twice
+  await rm(r.logDir, { recursive: true, force: true }); // the figures do not come from the log file
 
   const deps = {
     client: r.client,
-    logDir: r.logDir,
     dailyBudgetUsd: 1,
     healthWorkflowId: r.config.healthWorkflowId,
     budgetWorkflowPrefix: r.config.budgetWorkflowPrefix,
@@ -128,14 +129,21 @@ test('/health/api figures match the call log', async () => {
   const { statusCode, body } = await computeApiHealth(deps);
   expect(body.failureRate['1h']).toEqual({ calls: 6, failures: 2, failureRate: 0.3333, target: 0.1, breached: true });
   expect(body.failureRate['24h']).toMatchObject({ calls: 6, failures: 2 });
-  expect(body.models['gemini-2.5-pro']).toMatchObject({
+  expect(body.models['gemini:gemini-2.5-pro']).toMatchObject({
+    provider: 'gemini',
+    model: 'gemini-2.5-pro',
     calls: 4,
     failures: 2,
     lastErrorClass: 'malformed-json',
     breaker: 'closed',
   });
-  expect(body.models['gemini-2.5-flash']).toMatchObject({ calls: 2, failures: 0, breaker: 'closed' });
-  expect(body.chain).toMatchObject({ models: ['gemini-2.5-pro', 'gemini-2.5-flash'], missing: [], source: 'override' });
+  expect(body.models['gemini:gemini-2.5-flash']).toMatchObject({ calls: 2, failures: 0, breaker: 'closed' });
+  expect(body.chain).toMatchObject({
+    models: ['gemini:gemini-2.5-pro', 'gemini:gemini-2.5-flash'],
+    missing: [],
+    source: 'override',
+  });
+  expect(body.providers.gemini).toMatchObject({ keyVar: 'GEMINI_API_KEY', status: 'ok', listed: 2 });
   const spent = Math.round(log.reduce((sum, e) => sum + e.costUsd, 0) * 1e6) / 1e6;
   expect(body.budget).toMatchObject({ spentUsd: spent, limitUsd: 1, exhausted: false });
   expect(statusCode).toBe(503);
@@ -162,5 +170,58 @@ test("a day's budget ledger closes after its day and reports its totals", async 
     workflowId: `${r.config.budgetWorkflowPrefix}20200101`,
     args: [{ day: '20200101', limitUsd: 2 }],
   });
-  expect(view).toEqual({ day: '20200101', limitUsd: 2, spentUsd: 0, heldUsd: 0, remainingUsd: 2, calls: 0, denied: 0 });
+  expect(view).toEqual({
+    day: '20200101',
+    limitUsd: 2,
+    spentUsd: 0,
+    heldUsd: 0,
+    remainingUsd: 2,
+    calls: 0,
+    denied: 0,
+    stats: {},
+  });
+});
+
+test('a closed day hands its statistics to modelHealth, which keeps them past the ledger', async () => {
+  const r = await rig({ fake: { models: MODELS } });
+  await r.call(); // modelHealth exists once a worker has reported its chain
+  const health = r.client.workflow.getHandle(r.config.healthWorkflowId);
+  await eventually(
+    () => health.query(modelHealthQuery),
+    (view) => view.chain !== undefined,
+  );
+  let stats = {};
+  for (const [at, outcome] of [
+    ['2020-01-01T10:01:00Z', 'ok'],
+    ['2020-01-01T10:02:00Z', 'error'],
+    ['2020-01-01T23:55:00Z', 'ok'],
+  ] as const)
+    stats = recordSample(stats, {
+      model: 'xai:grok-4',
+      outcome,
+      ...(outcome === 'error' ? { errorClass: 'server-error' } : {}),
+      at,
+      latencyMs: 10,
+      inputTokens: 100,
+      outputTokens: 10,
+      costUsd: 0.002,
+    });
+  const ledger = { ...emptyLedger('20200101', 1), spentUsd: 0.006, calls: 3, stats };
+  // A past day's ledger closes at once (its day and grace are over) and hands the day over.
+  await r.client.workflow.execute('budget', {
+    taskQueue: r.taskQueue,
+    workflowId: `${r.config.budgetWorkflowPrefix}20200101`,
+    args: [{ day: '20200101', limitUsd: 1, ledger, healthWorkflowId: r.config.healthWorkflowId }],
+  });
+  const view = await eventually(
+    () => health.query(modelHealthQuery),
+    (v) => v.days?.['20200101'] !== undefined,
+  );
+  expect(view.days?.['20200101']).toMatchObject({
+    day: '20200101',
+    spentUsd: 0.006,
+    models: {
+      'xai:grok-4': { calls: 3, failures: 1, costUsd: 0.006, failedCostUsd: 0.002, errors: { 'server-error': 1 } },
+    },
+  });
 });

@@ -1,5 +1,6 @@
-// Shared set-up for the model-gateway integration tests: a fake Gemini, a worker running the gateway
-// activities and entity workflows on a unique task queue, and a caller workflow.
+// Shared set-up for the model-gateway integration tests: a fake Gemini (and, when asked, fake Anthropic and
+// xAI APIs), a worker running the gateway activities and entity workflows on a unique task queue, and a
+// caller workflow.
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,9 +8,11 @@ import type { Client } from '@temporalio/client';
 import { bundleWorkflowCode, type Worker } from '@temporalio/worker';
 import type { StructuredRequest, StructuredResult } from '../../core/model/request';
 import { createModelActivities } from '../../activities/model';
-import { DEFAULT_GATEWAY_CONFIG, type ModelGatewayConfig } from '../../activities/model/config';
+import { DEFAULT_GATEWAY_CONFIG, type ModelGatewayConfig } from '../../core/model/gateway-config';
 import { readCallLog, type CallLogEntry } from '../../activities/model/call-log';
 import { startFakeGemini, type FakeGemini, type FakeGeminiOptions } from '../fakes/gemini';
+import { startFakeAnthropic, type FakeAnthropic, type FakeAnthropicOptions } from '../fakes/anthropic';
+import { startFakeXai, type FakeOpenAiCompatible, type FakeOpenAiCompatibleOptions } from '../fakes/openai-compatible';
 import { createTestWorker, testClient, uniqueId, uniqueTaskQueue } from '../support/temporal';
 
 let bundle: ReturnType<typeof bundleWorkflowCode> | undefined;
@@ -35,6 +38,8 @@ export const GOOD_ANSWER = { verdict: 'fix', confidence: 0.9 };
 
 export interface GatewayRig {
   fake: FakeGemini;
+  anthropic?: FakeAnthropic;
+  xai?: FakeOpenAiCompatible;
   client: Client;
   worker: Worker;
   taskQueue: string;
@@ -60,14 +65,27 @@ export interface RigOptions {
   fake?: FakeGeminiOptions;
   config?: Partial<ModelGatewayConfig>;
   apiKey?: string | null;
+  /** Start a fake Anthropic API and configure its key (the fake's, unless anthropicKey says otherwise). */
+  anthropic?: FakeAnthropicOptions;
+  anthropicKey?: string;
+  /** Start a fake xAI API and configure its key (the fake's, unless xaiKey says otherwise). */
+  xai?: Omit<FakeOpenAiCompatibleOptions, 'flavour'>;
+  xaiKey?: string;
   /** Share the entity workflows (breakers, budget) with another rig. */
   shareStateWith?: GatewayRig;
   workerOptions?: { maxTaskQueueActivitiesPerSecond?: number };
+  /** Receives the gateway's warnings (missing or renamed models, an empty chain). */
+  warn?: (message: string) => void;
 }
 
 export async function startGatewayRig(options: RigOptions = {}): Promise<GatewayRig> {
   const shared = options.shareStateWith;
   const fake = shared?.fake ?? (await startFakeGemini({ defaultAnswer: GOOD_ANSWER, ...options.fake }));
+  const anthropic =
+    shared?.anthropic ??
+    (options.anthropic ? await startFakeAnthropic({ defaultAnswer: GOOD_ANSWER, ...options.anthropic }) : undefined);
+  const xai =
+    shared?.xai ?? (options.xai ? await startFakeXai({ defaultAnswer: GOOD_ANSWER, ...options.xai }) : undefined);
   const client = await testClient();
   const taskQueue = uniqueTaskQueue('model');
   const logDir = shared?.logDir ?? (await mkdtemp(join(tmpdir(), 'healer-model-')));
@@ -78,6 +96,13 @@ export async function startGatewayRig(options: RigOptions = {}): Promise<Gateway
     healthWorkflowId: shared?.config.healthWorkflowId ?? uniqueId('model-health'),
     budgetWorkflowPrefix: shared?.config.budgetWorkflowPrefix ?? `${uniqueId('budget')}-`,
     ...options.config,
+    providers: {
+      ...(anthropic
+        ? { anthropic: { apiKey: options.anthropicKey ?? 'test-anthropic-key', baseUrl: anthropic.url } }
+        : {}),
+      ...(xai ? { xai: { apiKey: options.xaiKey ?? 'test-xai-key', baseUrl: xai.baseUrl } } : {}),
+      ...options.config?.providers,
+    },
   };
   const activities = createModelActivities({
     apiKey: options.apiKey === null ? undefined : (options.apiKey ?? 'test-key'),
@@ -85,6 +110,7 @@ export async function startGatewayRig(options: RigOptions = {}): Promise<Gateway
     client,
     logDir,
     config,
+    warn: options.warn,
   });
   const worker = await createTestWorker({
     taskQueue,
@@ -95,6 +121,8 @@ export async function startGatewayRig(options: RigOptions = {}): Promise<Gateway
   const running = worker.run();
   return {
     fake,
+    anthropic,
+    xai,
     client,
     worker,
     taskQueue,
@@ -114,7 +142,7 @@ export async function startGatewayRig(options: RigOptions = {}): Promise<Gateway
     async stop() {
       worker.shutdown();
       await running;
-      if (!shared) await fake.stop();
+      if (!shared) await Promise.all([fake.stop(), anthropic?.stop(), xai?.stop()]);
     },
   };
 }

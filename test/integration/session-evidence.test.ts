@@ -1,47 +1,17 @@
 // Repeats of a failure that already has an open incident reach the incident through the session's
 // evidence outbox: folded, at most once per interval, every occurrence counted, and flushed when the
 // session ends. On the real dev server with the real session and incident workflows.
-import type { Worker } from '@temporalio/worker';
-import { createActivities } from '../../activities';
-import { createModelActivities } from '../../activities/model';
 import { SessionService } from '../../api/session/sessions';
-import { loadConfig } from '../../runtime/config';
 import type { IncidentView } from '../../core/contract';
 import { detectionsSignal, sessionWorkflowId } from '../../core/contract';
-import {
-  closeTestConnections,
-  createTestWorker,
-  eventually,
-  testClient,
-  uniqueId,
-  uniqueTaskQueue,
-} from '../support/temporal';
+import { eventually, testClient, uniqueId } from '../support/temporal';
+import { useSessionWorkers } from './session-workers';
 import { detection, sampleInput } from '../support/sessions';
 
 jest.setTimeout(120_000);
 
 describe('session evidence outbox', () => {
-  const taskQueue = uniqueTaskQueue('evidence');
-  const llmTaskQueue = uniqueTaskQueue('evidence-llm');
-  const workers: Worker[] = [];
-  const runs: Promise<void>[] = [];
-
-  beforeAll(async () => {
-    const config = loadConfig({ HEALER_LOG_LEVEL: 'silent', HEALER_STATE_DIR: process.env.HEALER_TEST_DIR });
-    workers.push(await createTestWorker({ taskQueue, activities: createActivities({ config, kube: null }) }));
-    workers.push(
-      await createTestWorker({
-        taskQueue: llmTaskQueue,
-        activities: createModelActivities({ client: await testClient(), logDir: config.logPath }),
-      }),
-    );
-    for (const w of workers) runs.push(w.run());
-  });
-  afterAll(async () => {
-    for (const w of workers) w.shutdown();
-    await Promise.all(runs);
-    await closeTestConnections();
-  });
+  const { taskQueue, llmTaskQueue } = useSessionWorkers('evidence');
 
   test('a flood of repeats costs the open incident one evidence signal per interval', async () => {
     const client = await testClient();

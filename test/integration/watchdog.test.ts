@@ -312,6 +312,10 @@ test('emergency with a failing restart: revocation and leaving emergency mode st
     h.supervisor.addComponent('scanner');
     h.supervisor.addComponent('worker');
     h.supervisor.failingRestarts.add('worker');
+    // Both dead before the recovery starts (a restart step leaves a component it finds alive alone).
+    h.supervisor.kill('scanner');
+    h.supervisor.kill('worker');
+    await eventually(h.view, (v) => v.components.length === 2 && v.components.every((c) => !c.healthy), 20_000);
     const workflowId = uniqueId('emergency-fail');
     const result = await h.runPlaybook(
       { playbook: 'emergency_healer_recovery', params: { components: ['scanner', 'worker'] }, durationScale: 0.1 },
@@ -334,7 +338,8 @@ test('emergency with a failing restart: revocation and leaving emergency mode st
       verify_mutual_recovery: 'skipped',
     });
     // Three tries at the failing restart, then the standby pool was scaled back down.
-    expect(h.supervisor.requests.filter((r) => r.path === '/components/worker/restart')).toHaveLength(3);
+    const restarts = h.supervisor.requests.filter((r) => r.path === '/components/worker/restart');
+    expect(restarts.filter((r) => r.key?.startsWith(workflowId))).toHaveLength(3);
     expect(h.supervisor.standby.get('healer-worker-standby')).toBe(0);
     expect((await h.view()).emergencyMode).toBe(false);
 
@@ -383,6 +388,45 @@ test('a restart that keeps failing stops at the limit, marks the component faile
     );
     // The healthy side was never touched.
     expect(h.supervisor.restartCount('worker')).toBe(0);
+  } finally {
+    await h.close();
+  }
+});
+
+test('a component given up on is tried again after its retry back-off, and its return is audited', async () => {
+  const h = await harness(['scanner', 'worker'], { ...FAST, restartLimit: 1, retryFailedAfterMs: 3000 });
+  try {
+    await bringUp(h, ['scanner', 'worker']);
+    h.supervisor.brokenRestarts.add('scanner');
+    h.supervisor.kill('scanner');
+    const failed = await eventually(
+      h.view,
+      (v) => v.components.find((c) => c.name === 'scanner')?.state === 'failed',
+      60_000,
+    );
+    const scanner = failed.components.find((c) => c.name === 'scanner')!;
+    expect(scanner.nextRetryAt).toEqual(expect.any(String));
+    // The cause was transient: the next try brings it back, without anyone acting.
+    h.supervisor.brokenRestarts.delete('scanner');
+    await eventually(
+      async () =>
+        github
+          .issues(`${ISSUES_REPO.owner}/${ISSUES_REPO.repo}`)
+          .filter((i) => i.title.includes('gave up on scanner') && i.body.includes(h.namespace)),
+      (found) => found.length === 1 && /tries it again every 3 s/.test(found[0].body),
+    );
+
+    const back = await eventually(
+      h.view,
+      (v) => v.components.find((c) => c.name === 'scanner')?.healthy === true,
+      60_000,
+    );
+    expect(back.components.find((c) => c.name === 'scanner')!.failedReason).toBeUndefined();
+    expect(h.supervisor.restartCount('scanner')).toBe(2);
+    await eventually(
+      async () => h.auditEntries().filter((e) => e.action === 'component.recovered' && e.target === 'scanner'),
+      (entries) => entries.length === 1,
+    );
   } finally {
     await h.close();
   }

@@ -1,9 +1,9 @@
 // Builds the real Fastify API over the suite's dev server, for integration tests.
 import type { FastifyInstance } from 'fastify';
 import { buildApi } from '../../api/server';
+import { composeApi } from '../../api/compose';
 import { SessionService } from '../../api/session/sessions';
 import type { SessionSettings } from '../../workflows/session/session';
-import { defaultMcpExtras } from '../../api/mcp';
 import { loadConfig, type HealerConfig } from '../../runtime/config';
 import { testAddress, testClient } from './temporal';
 
@@ -29,16 +29,13 @@ export async function startTestApi(opts: {
     ...opts.env,
   });
   const client = await testClient();
+  // Tests tune sessions beyond what configuration offers (e.g. llmTaskQueue).
   const sessions = new SessionService(client, {
     taskQueue: opts.taskQueue,
     settings: { preflightWindowMs: 60_000, ...opts.settings },
   });
-  const app = await buildApi({
-    config,
-    client,
-    sessions,
-    mcp: defaultMcpExtras(client, { taskQueue: opts.taskQueue }),
-  });
+  const services = { ...composeApi(config, client, { taskQueue: opts.taskQueue }), sessions };
+  const app = await buildApi({ config, client, services });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as { port: number };
   return { app, url: `http://127.0.0.1:${port}`, sessions, config, close: () => app.close() };

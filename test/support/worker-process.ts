@@ -13,6 +13,10 @@ export interface WorkerProcessOptions {
   stateDir: string;
   /** GitHub API the activities talk to (with a token); unset: GitHub runs dry. */
   githubUrl?: string;
+  /** Another entry script under test/support (default: the main worker's), speaking the same protocol. */
+  entry?: string;
+  /** More environment for the child. */
+  env?: Record<string, string>;
 }
 
 export interface WorkerProcess {
@@ -31,7 +35,7 @@ export interface WorkerProcess {
 export function startWorkerProcess(opts: WorkerProcessOptions): WorkerProcess {
   const child: ChildProcess = spawn(
     process.execPath,
-    [join(projectRoot(), 'test', 'support', 'worker-process-entry.js')],
+    [join(projectRoot(), 'test', 'support', opts.entry ?? 'worker-process-entry.js')],
     {
       env: {
         ...process.env,
@@ -45,6 +49,7 @@ export function startWorkerProcess(opts: WorkerProcessOptions): WorkerProcess {
         GITHUB_API_URL: opts.githubUrl ?? '',
         GEMINI_API_KEY: '',
         KUBERNETES_SERVICE_HOST: '',
+        ...opts.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     },

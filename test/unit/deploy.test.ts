@@ -4,11 +4,16 @@
 // resources, non-root, least-privilege RBAC, names the restart activities expect, env vars the
 // config module reads.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
 import * as k8s from '@kubernetes/client-node';
 import { SEARCH_ATTRIBUTE_TYPES } from '../../core/contract';
+import { CONFIG_ENV_VARS, loadConfig } from '../../runtime/config';
+import { createMetrics } from '../../runtime/metrics';
+import { ensureKustomize, KUSTOMIZE_MODULE } from '../support/kustomize';
+import { parser as promql } from '@prometheus-io/lezer-promql';
 
 const root = join(__dirname, '..', '..');
 const baseDir = join(root, 'deploy', 'base');
@@ -20,7 +25,7 @@ interface Manifest {
   doc: Obj;
 }
 
-/** Env vars read outside runtime/config.ts today; move each into config.ts and drop it from here. */
+/** Env vars read outside runtime/config today; move each into CONFIG_ENV_VARS and drop it from here. */
 const PENDING_CONFIG_KEYS: string[] = [];
 const COMPONENTS = ['api', 'worker', 'llm-worker', 'scanner', 'watchdog'];
 
@@ -43,10 +48,9 @@ const applied = manifests.filter((m) => m.file !== 'secret.example.yaml');
 const ofKind = (kind: string) => applied.filter((m) => m.doc.kind === kind).map((m) => m.doc);
 const label = (m: Manifest) => `${m.file}#${m.index} ${m.doc.kind}/${m.doc.metadata?.name}`;
 
-/** Keys runtime/config.ts reads: str(env, 'X'), int(env, 'X', …), url(env, 'X'), hostPort(env, 'X', …). */
+/** The variables the config module reads (loadConfig can read no other). */
 function configKeys(): Set<string> {
-  const source = readFileSync(join(root, 'runtime', 'config.ts'), 'utf8');
-  return new Set([...source.matchAll(/\(env, '([A-Z][A-Z0-9_]*)'/g)].map((m) => m[1]));
+  return new Set(CONFIG_ENV_VARS.map((spec) => spec.name));
 }
 
 /** Field names not in the typed model (the OpenAPI schemas allow unknown fields; the API server drops them). */
@@ -267,14 +271,67 @@ describe('Kubernetes manifests (deploy/base)', () => {
       for (const subject of binding.subjects) expect(serviceAccounts).toContain(subject.name);
   });
 
+  test('state that must outlive a pod is on PersistentVolumeClaims: scanner cursors and the audit log', () => {
+    const claims = new Map(ofKind('PersistentVolumeClaim').map((c) => [c.metadata.name, c]));
+    const durable = { 'healer-scanner': 'healer-scanner-state', 'healer-watchdog': 'healer-watchdog-audit' };
+    for (const [name, claimName] of Object.entries(durable)) {
+      const deployment = ofKind('Deployment').find((d) => d.metadata.name === name)!;
+      const pod = deployment.spec.template.spec;
+      // one writer: a single replica, the old pod gone before the new one mounts the volume
+      expect(deployment.spec.replicas).toBe(1);
+      expect(deployment.spec.strategy).toEqual({ type: 'Recreate' });
+      const state = pod.volumes.find((v: Obj) => v.name === 'state');
+      expect(state).toEqual({ name: 'state', persistentVolumeClaim: { claimName } });
+      expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'state', mountPath: '/var/lib/healer' });
+      const claim = claims.get(claimName)!;
+      expect(claim.spec.accessModes).toEqual(['ReadWriteOnce']);
+      expect(claim.spec.resources.requests.storage).toMatch(/^\d+[MG]i$/);
+    }
+    // The configuration puts the cursors and the audit log under that mount.
+    const env = ofKind('ConfigMap').find((c) => c.metadata.name === 'healer-env')!.data;
+    const ctoConfig = join(mkdtempSync(join(tmpdir(), 'healer-deploy-')), 'cto-config.json');
+    writeFileSync(
+      ctoConfig,
+      ofKind('ConfigMap').find((c) => c.metadata.name === 'healer-cto-config')!.data['cto-config.json'],
+    );
+    const config = loadConfig({ ...env, CTO_CONFIG: ctoConfig });
+    expect(config.scanner.stateDir.startsWith('/var/lib/healer/')).toBe(true);
+    expect(config.watchdog.auditLogPath.startsWith('/var/lib/healer/')).toBe(true);
+    // Nothing else claims storage: the other components are stateless.
+    const mounted = podSpecs().flatMap(({ pod }) =>
+      pod.volumes.filter((v: Obj) => v.persistentVolumeClaim).map((v: Obj) => v.persistentVolumeClaim.claimName),
+    );
+    expect(mounted.sort()).toEqual([...claims.keys()].sort());
+  });
+
+  test('`kustomize build deploy/base` renders every listed manifest', () => {
+    const kustomize = ensureKustomize();
+    if (!kustomize)
+      throw new Error(`kustomize not found on PATH and Go could not build it (go install ${KUSTOMIZE_MODULE})`);
+    const rendered = parseAllDocuments(
+      execFileSync(kustomize, ['build', baseDir], { encoding: 'utf8', maxBuffer: 1 << 24 }),
+    ).map((d) => d.toJS() as Obj);
+    const kinds = (docs: Obj[]) => docs.map((d) => `${d.kind}/${d.metadata.name}`).sort();
+    expect(kinds(rendered)).toEqual(kinds(applied.map((m) => m.doc)));
+    expect(rendered.every((d) => d.kind === 'Namespace' || d.metadata.namespace === 'healer')).toBe(true);
+  });
+
+  test('the API reads GITHUB_WEBHOOK_SECRET from the Secret', () => {
+    const api = ofKind('Deployment').find((d) => d.metadata.name === 'healer-api')!;
+    expect(api.spec.template.spec.containers[0].env).toContainEqual({
+      name: 'GITHUB_WEBHOOK_SECRET',
+      valueFrom: { secretKeyRef: { name: 'healer-secrets', key: 'GITHUB_WEBHOOK_SECRET', optional: true } },
+    });
+  });
+
   test('every env var the manifests set is one the config module reads', () => {
     const known = configKeys();
     expect(known).toContain('TEMPORAL_ADDRESS');
     expect(known).toContain('HEALER_API_TOKEN');
     for (const key of PENDING_CONFIG_KEYS)
-      expect(known.has(key) ? `${key} is read by config.ts now: remove it from PENDING_CONFIG_KEYS` : 'pending').toBe(
-        'pending',
-      );
+      expect(
+        known.has(key) ? `${key} is read by runtime/config now: remove it from PENDING_CONFIG_KEYS` : 'pending',
+      ).toBe('pending');
     const allowed = new Set([...known, ...PENDING_CONFIG_KEYS]);
     const set = new Set<string>();
     for (const cm of ofKind('ConfigMap').filter((c) => c.metadata.name === 'healer-env'))
@@ -354,6 +411,138 @@ describe('docker-compose.temporal.yml and Dockerfile', () => {
       expect(service.depends_on['temporal-admin-tools']).toEqual({ condition: 'service_completed_successfully' });
       expect(service.environment.TEMPORAL_ADDRESS).toBe('temporal:7233');
       expect(Object.keys(service.environment).filter((k) => !known.has(k))).toEqual([]);
+    }
+  });
+});
+
+describe('dashboards and alerts (deploy/observability)', () => {
+  const dir = join(root, 'deploy', 'observability');
+  const rules = parseYaml(readFileSync(join(dir, 'healer-alerts.yaml'), 'utf8')) as { groups: Obj[] };
+  const dashboard = JSON.parse(readFileSync(join(dir, 'healer-dashboard.json'), 'utf8')) as Obj;
+  const alerts = rules.groups.flatMap((g) => g.rules as Obj[]);
+  const queries = [
+    ...alerts.map((r) => ({ where: `alert ${r.alert}`, expr: String(r.expr) })),
+    ...dashboard.panels.flatMap((p: Obj) =>
+      p.targets.map((t: Obj) => ({ where: `panel "${p.title}" ${t.refId}`, expr: String(t.expr) })),
+    ),
+  ];
+
+  /** Syntax errors the PromQL grammar (Prometheus' own, @prometheus-io/lezer-promql) finds in `expr`. */
+  function promqlErrors(expr: string): string[] {
+    const errors: string[] = [];
+    promql.parse(expr).iterate({
+      enter: (node) => {
+        if (node.type.isError) errors.push(`at ${node.from}: "${expr.slice(node.from, node.from + 20)}"`);
+      },
+    });
+    return errors;
+  }
+
+  /** Series names the registry exposes: each metric, and a histogram's _bucket, _sum and _count. */
+  async function exposedNames(): Promise<Set<string>> {
+    const metrics = createMetrics({ defaultMetrics: false });
+    const names = new Set<string>();
+    for (const metric of await metrics.registry.getMetricsAsJSON()) {
+      names.add(metric.name);
+      if (String(metric.type) === 'histogram')
+        for (const s of ['_bucket', '_sum', '_count']) names.add(metric.name + s);
+    }
+    return names;
+  }
+
+  test('every expression parses as PromQL (and the check does reject a broken one)', () => {
+    expect(queries.length).toBeGreaterThan(15);
+    expect(
+      queries.filter((q) => promqlErrors(q.expr).length).map((q) => `${q.where}: ${promqlErrors(q.expr)}`),
+    ).toEqual([]);
+    expect(promqlErrors('sum(rate(healer_detections_total[5m])')).not.toEqual([]);
+    expect(promqlErrors('sum by (code) rate(healer_detections_total[5m]))')).not.toEqual([]);
+  });
+
+  test('every healer_* series an expression names is one the metrics registry exposes', async () => {
+    const names = await exposedNames();
+    const unknown = queries.flatMap((q) =>
+      [...q.expr.matchAll(/\bhealer_[a-z0-9_]+/g)]
+        .map((m) => m[0])
+        .filter((n) => !names.has(n))
+        .map((n) => `${q.where}: ${n}`),
+    );
+    expect(unknown).toEqual([]);
+    expect(names).toContain('healer_chain_step_duration_seconds_bucket');
+  });
+
+  test("the labels an expression selects or groups by are its metrics' own (or component, le)", () => {
+    const { registry } = createMetrics({ defaultMetrics: false });
+    const labelsOf = (name: string): string[] => {
+      const metric = registry.getSingleMetric(name.replace(/_(bucket|sum|count)$/, '')) as unknown as
+        { labelNames: string[] } | undefined;
+      return metric?.labelNames ?? [];
+    };
+    const problems: string[] = [];
+    let checked = 0;
+    for (const q of queries) {
+      const allowed = new Set([
+        'component',
+        'le',
+        ...[...q.expr.matchAll(/\bhealer_[a-z0-9_]+/g)].flatMap((m) => labelsOf(m[0])),
+      ]);
+      const used = [
+        ...[...q.expr.matchAll(/[{,]\s*([a-z_]+)\s*(?:=~|!~|!=|=)/g)].map((m) => m[1]),
+        ...[...q.expr.matchAll(/\bby \(([^)]*)\)/g)].flatMap((m) => m[1].split(',').map((l: string) => l.trim())),
+      ];
+      for (const label of used) if (!allowed.has(label)) problems.push(`${q.where}: ${label}`);
+      checked += used.length;
+    }
+    expect(checked).toBeGreaterThan(20);
+    expect(problems).toEqual([]);
+  });
+
+  test('the alerts the issue asks for, each with a severity, a summary and a valid `for`', () => {
+    expect(alerts.map((a) => a.alert).sort()).toEqual([
+      'HealerComponentSilent',
+      'HealerModelBudgetHigh',
+      'HealerModelFailureRateHigh',
+      'HealerScannerLagging',
+      'HealerWatchdogDown',
+      'HealerWatchdogEscalated',
+    ]);
+    for (const alert of alerts) {
+      expect(['warning', 'critical']).toContain(alert.labels.severity);
+      expect(alert.annotations.summary).toEqual(expect.any(String));
+      if (alert.for !== undefined) expect(alert.for).toMatch(/^\d+[smh]$/);
+    }
+    const byName = new Map(alerts.map((a) => [a.alert, a]));
+    expect(byName.get('HealerModelFailureRateHigh')).toMatchObject({ for: '1h' });
+    expect(byName.get('HealerModelFailureRateHigh')!.expr).toMatch(/> 0\.10\s*$/);
+    expect(byName.get('HealerModelBudgetHigh')!.expr).toMatch(/> 0\.8$/);
+    expect(byName.get('HealerScannerLagging')!.expr).toMatch(/> 60$/);
+  });
+
+  test('the dashboard: Grafana JSON with the panels the issue asks for, on a datasource variable', () => {
+    expect(dashboard).toMatchObject({ title: 'Healer', uid: 'healer-overview', schemaVersion: expect.any(Number) });
+    expect(dashboard.templating.list[0]).toMatchObject({ name: 'datasource', type: 'datasource', query: 'prometheus' });
+    const titles = dashboard.panels.map((p: Obj) => p.title).join('\n');
+    for (const topic of [
+      /Sessions/,
+      /Detections by code/,
+      /Incidents by outcome/,
+      /chain step latency/,
+      /failure rate vs the 10% target/,
+      /budget/,
+      /Watchdog restarts/,
+    ])
+      expect(titles).toMatch(topic);
+    const ids = dashboard.panels.map((p: Obj) => p.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const panel of dashboard.panels) {
+      expect(panel.datasource).toEqual({ type: 'prometheus', uid: '${datasource}' });
+      expect(panel.gridPos).toEqual({
+        h: expect.any(Number),
+        w: expect.any(Number),
+        x: expect.any(Number),
+        y: expect.any(Number),
+      });
+      expect(panel.targets.length).toBeGreaterThan(0);
     }
   });
 });

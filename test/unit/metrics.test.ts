@@ -13,15 +13,31 @@ import {
   type MetricsServer,
 } from '../../runtime/metrics';
 import { freePort } from '../support/ports';
+import { countModelCall } from '../../activities/model/call-metrics';
+import type { CallLogEntry } from '../../activities/model/call-log';
+import type { Detection } from '../../core/contract';
+import type { Target } from '../../scanner/attribution';
+import { countDeliveries, ScanMeter } from '../../scanner/scan-metrics';
 
 const OWN = [
   ['healer_lines_scanned_total', 'counter'],
   ['healer_detections_total', 'counter'],
   ['healer_signals_sent_total', 'counter'],
+  ['healer_detection_batch_size', 'histogram'],
+  ['healer_scanner_source_lag_seconds', 'gauge'],
+  ['healer_sessions_started_total', 'counter'],
+  ['healer_sessions_ended_total', 'counter'],
   ['healer_incidents_total', 'counter'],
+  ['healer_chain_step_duration_seconds', 'histogram'],
   ['healer_model_calls_total', 'counter'],
+  ['healer_model_tokens_total', 'counter'],
+  ['healer_model_spend_usd_total', 'counter'],
   ['healer_model_budget_spent_usd', 'gauge'],
+  ['healer_model_budget_usd', 'gauge'],
+  ['healer_watchdog_heartbeats_total', 'counter'],
+  ['healer_watchdog_restarts_total', 'counter'],
   ['healer_playbook_runs_total', 'counter'],
+  ['healer_watchdog_escalations_total', 'counter'],
   ['healer_http_requests_total', 'counter'],
   ['healer_http_request_duration_seconds', 'histogram'],
 ] as const;
@@ -54,15 +70,17 @@ describe('metrics registry', () => {
   test('values carry their labels and the component label', async () => {
     const metrics = createMetrics({ component: 'scanner', defaultMetrics: false });
     metrics.linesScanned.inc({ source: 'loki' }, 120);
-    metrics.detections.inc({ code: 'R2' });
-    metrics.detections.inc({ code: 'R2' });
-    metrics.modelCalls.inc({ model: 'gemini-2.5-flash', outcome: 'rate_limited' });
+    metrics.detections.inc({ code: 'R2', source: 'loki' });
+    metrics.detections.inc({ code: 'R2', source: 'loki' });
+    metrics.modelCalls.inc({ provider: 'gemini', model: 'gemini-2.5-flash', outcome: 'error', reason: 'rate-limited' });
     metrics.modelBudgetSpentUsd.set(0.42);
     metrics.playbookRuns.inc({ playbook: 'healer_mutual_restart', outcome: 'succeeded' });
     const text = await metrics.registry.metrics();
     expect(sample(text, 'healer_lines_scanned_total', { source: 'loki', component: 'scanner' })).toBe(120);
-    expect(sample(text, 'healer_detections_total', { code: 'R2' })).toBe(2);
-    expect(sample(text, 'healer_model_calls_total', { model: 'gemini-2.5-flash', outcome: 'rate_limited' })).toBe(1);
+    expect(sample(text, 'healer_detections_total', { code: 'R2', source: 'loki' })).toBe(2);
+    expect(
+      sample(text, 'healer_model_calls_total', { model: 'gemini-2.5-flash', outcome: 'error', reason: 'rate-limited' }),
+    ).toBe(1);
     expect(text).toMatch(/healer_model_budget_spent_usd\{component="scanner"\} 0\.42/);
     expect(
       sample(text, 'healer_playbook_runs_total', { playbook: 'healer_mutual_restart', outcome: 'succeeded' }),
@@ -209,5 +227,80 @@ describe('worker metrics server', () => {
       child.stdin!.end();
       await new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)));
     }
+  });
+});
+
+describe('where the counting happens', () => {
+  test('the scanner meter: lines per source (flushed when read), lag sampled every 1,024 lines', async () => {
+    const metrics = createMetrics({ defaultMetrics: false });
+    const now = Date.parse('2026-11-22T04:01:30Z');
+    const meter = new ScanMeter(metrics, () => now);
+    for (let i = 0; i < 1023; i++) meter.line('loki', '2026-11-22T04:00:00Z');
+    meter.line('file', 'not a timestamp');
+    ScanMeter.pushed(11, metrics);
+    let text = await metrics.registry.metrics();
+    expect(sample(text, 'healer_lines_scanned_total', { source: 'loki' })).toBe(1023);
+    expect(sample(text, 'healer_lines_scanned_total', { source: 'file' })).toBe(1);
+    expect(sample(text, 'healer_lines_scanned_total', { source: 'http' })).toBe(11);
+    expect(sample(text, 'healer_scanner_source_lag_seconds', { source: 'loki' })).toBeUndefined();
+    for (let i = 0; i < 1024; i++) meter.line('loki', '2026-11-22T04:00:00Z'); // 90 s behind
+    text = await metrics.registry.metrics();
+    expect(sample(text, 'healer_lines_scanned_total', { source: 'loki' })).toBe(2047);
+    expect(sample(text, 'healer_scanner_source_lag_seconds', { source: 'loki' })).toBe(90);
+    expect(sample(text, 'healer_scanner_source_lag_seconds', { source: 'file' })).toBeUndefined();
+  });
+
+  test('a delivered batch counts its signal, size and detections (repeats included); a failed one nothing', async () => {
+    const metrics = createMetrics({ defaultMetrics: false });
+    const d = (code: string, repeats?: number) =>
+      ({ code, source: 'loki', fingerprint: code, ...(repeats ? { repeats } : {}) }) as unknown as Detection;
+    const target = { kind: 'session', workflowId: 'play-p1', namespace: 'cto' } as unknown as Target;
+    const delivered = countDeliveries(
+      async () => undefined,
+      () => metrics,
+    );
+    await delivered(target, { batchId: 'b1', detections: [d('R2', 5), d('R1')] });
+    const failing = countDeliveries(
+      async () => Promise.reject(new Error('unavailable')),
+      () => metrics,
+    );
+    await expect(failing(target, { batchId: 'b2', detections: [d('R2')] })).rejects.toThrow('unavailable');
+    const text = await metrics.registry.metrics();
+    expect(sample(text, 'healer_detections_total', { code: 'R2', source: 'loki' })).toBe(5);
+    expect(sample(text, 'healer_detections_total', { code: 'R1', source: 'loki' })).toBe(1);
+    expect(sample(text, 'healer_signals_sent_total', { signal: 'detections' })).toBe(1);
+    expect(text).toMatch(/healer_detection_batch_size_count \d/);
+    expect(text).toContain('healer_detection_batch_size_sum 2');
+  });
+
+  test('a model attempt counts by provider, model, outcome and reason, with tokens and spend', async () => {
+    const metrics = createMetrics({ defaultMetrics: false });
+    const entry = (fields: Partial<CallLogEntry>): CallLogEntry => ({
+      time: '2026-11-22T04:00:00Z',
+      provider: 'anthropic',
+      model: 'claude-haiku-4-5',
+      attempt: 1,
+      activityAttempt: 1,
+      purpose: 'evaluate',
+      correlationId: 'inc-1',
+      latencyMs: 800,
+      inputTokens: 0,
+      outputTokens: 0,
+      costUsd: 0,
+      outcome: 'ok',
+      next: 'done',
+      ...fields,
+    });
+    countModelCall(entry({ inputTokens: 1200, outputTokens: 300, costUsd: 0.0027 }), metrics);
+    countModelCall(entry({ outcome: 'error', errorClass: 'rate-limited', next: 'retry' }), metrics);
+    countModelCall(entry({ outcome: 'skipped', errorClass: 'breaker-open', next: 'next-model' }), metrics);
+    const text = await metrics.registry.metrics();
+    const labels = { provider: 'anthropic', model: 'claude-haiku-4-5' };
+    expect(sample(text, 'healer_model_calls_total', { ...labels, outcome: 'ok', reason: '' })).toBe(1);
+    expect(sample(text, 'healer_model_calls_total', { ...labels, outcome: 'error', reason: 'rate-limited' })).toBe(1);
+    expect(sample(text, 'healer_model_calls_total', { ...labels, outcome: 'skipped', reason: 'breaker-open' })).toBe(1);
+    expect(sample(text, 'healer_model_tokens_total', { ...labels, direction: 'input' })).toBe(1200);
+    expect(sample(text, 'healer_model_tokens_total', { ...labels, direction: 'output' })).toBe(300);
+    expect(sample(text, 'healer_model_spend_usd_total', labels)).toBeCloseTo(0.0027);
   });
 });

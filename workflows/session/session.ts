@@ -17,7 +17,14 @@ import {
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError, type SearchAttributeUpdatePair } from '@temporalio/common';
 import { occurrencesOf, type Detection, type SessionInput } from '../../core/contract';
-import { DEFAULT_OPEN_INCIDENT_CAP, routeDetection, type IncidentRoutingState } from '../../core/incident/routing';
+import {
+  DEFAULT_GENERIC_ERROR_RATE,
+  DEFAULT_OPEN_INCIDENT_CAP,
+  routeDetection,
+  type GenericErrorRate,
+  type IncidentRoutingState,
+} from '../../core/incident/routing';
+import { GENERIC_ERROR_CODE } from '../../core/detection/catalog';
 import {
   DEFAULT_EVIDENCE_INTERVAL_MS,
   dropEvidence,
@@ -32,14 +39,21 @@ import {
   applyEnd,
   applyToolInventory,
   closePreflight,
+  countGenericError,
   initialState,
+  openIncidentCount,
   toView,
   upsertIncident,
+  type DetectionsOutcome,
   type SessionState,
 } from '../../core/session/state';
+import { deferFailure, takeDeferred, takeMostUrgent } from '../../core/session/deferred';
 import { preflightDetection } from '../../core/session/preflight';
+import { DEFAULT_UNKNOWN_POLICY } from '../../core/session/checklist';
+import { PreflightEvidence } from './preflight-evidence';
 import { sessionCurrentDetails } from '../../core/session/details';
 import {
+  agentReadySignal,
   agentStartedSignal,
   detectionsSignal,
   endSignal,
@@ -48,7 +62,9 @@ import {
   searchAttributes,
   statusQuery,
   toolInventorySignal,
+  type ContextWindowSettings,
   type SessionView,
+  type UnknownPolicy,
 } from '../../core/contract';
 import { incidentChildOptions } from '../incident/incident';
 
@@ -69,6 +85,12 @@ export interface SessionSettings {
   llmTaskQueue?: string;
   /** Repeats of a failure with an open incident are forwarded to it at most this often (default 60 s). */
   evidenceIntervalMs?: number;
+  /** A generic error line (G1) opens an incident only when its fingerprint repeats this often (default 20 in 10 min). */
+  genericErrorRate?: GenericErrorRate;
+  /** Pre-flight items without evidence at the deadline: pass, warn (shown, not raised) or fail (raised). */
+  preflightUnknownIs?: UnknownPolicy;
+  /** The log window each incident gathers; when set, incidents wait for its end before gathering. */
+  contextWindow?: ContextWindowSettings;
 }
 
 export interface SessionRunInput {
@@ -83,13 +105,24 @@ const DEFAULT_PREFLIGHT_WINDOW_MS = 60_000;
 const INCIDENTS_PATCH = 'session-opens-incidents';
 /** patched() id guarding the evidence outbox (before it, every batch of repeats was forwarded at once). */
 const EVIDENCE_PATCH = 'session-evidence-outbox';
+/** patched() id guarding the rate gate of generic errors (G1); asked only when a G1 detection is routed. */
+const GENERIC_ERROR_PATCH = 'session-generic-error-rate';
+/**
+ * patched() id guarding deferred failures that open later (before it, a failure past the cap was only
+ * counted); asked only when a failure waits for a slot or a repeat of one arrives.
+ */
+const DEFERRED_PATCH = 'session-deferred-incidents-open';
 const DEFAULT_MAX_HISTORY_EVENTS = 10_000;
 
 const nowIso = (): string => new Date().toISOString();
 
 export async function playSession(run: SessionRunInput): Promise<SessionView> {
-  const { session } = run;
   const settings = run.settings ?? {};
+  // The session's own policy (cto_config defaults.preflight) over the configured one, shown in its view.
+  const session: SessionInput = {
+    ...run.session,
+    preflightUnknownIs: run.session.preflightUnknownIs ?? settings.preflightUnknownIs ?? DEFAULT_UNKNOWN_POLICY,
+  };
   const windowMs = settings.preflightWindowMs ?? DEFAULT_PREFLIGHT_WINDOW_MS;
   const state: SessionState = run.carried ?? initialState(session, nowIso());
   const workflowId = workflowInfo().workflowId;
@@ -99,6 +132,7 @@ export async function playSession(run: SessionRunInput): Promise<SessionView> {
     route(applyDetections(state, [detection], nowIso()));
     dirty = true;
   };
+  const preflight = new PreflightEvidence(state, session, session.preflightUnknownIs!, raise);
 
   // Pre-flight: each started agent has until its deadline to report a matching inventory.
   const watchPreflight = async (agentName: string) => {
@@ -113,6 +147,7 @@ export async function playSession(run: SessionRunInput): Promise<SessionView> {
     if (reported) return; // verdict already applied by the inventory handler; the rest of the window still runs below
     const { inventoryMissing } = closePreflight(state, agentName, nowIso());
     if (inventoryMissing) raise(preflightDetection(agentName, 'silent', [], nowIso()));
+    preflight.closed(agentName, nowIso());
   };
   // After an inventory arrives the remaining checks still get the full window to fail.
   const closeAfterWindow = async (agentName: string) => {
@@ -121,15 +156,18 @@ export async function playSession(run: SessionRunInput): Promise<SessionView> {
     await condition(() => state.status !== 'active', Math.max(0, Date.parse(deadline) - Date.parse(nowIso())));
     if (state.agents[agentName]?.preflightDeadline !== undefined) {
       closePreflight(state, agentName, nowIso());
+      preflight.closed(agentName, nowIso());
       dirty = true;
     }
   };
 
   // Detections waiting to be routed to incidents by the main loop (starting children is async).
   const toRoute: Detection[] = [];
-  const route = (outcome: { firstSeen: Detection[]; repeats: Detection[] }) => {
+  const route = (outcome: DetectionsOutcome) => {
     if (!session.repository) return; // platform sessions have no repository to heal: detections are counted only
-    toRoute.push(...outcome.firstSeen, ...outcome.repeats);
+    toRoute.push(...outcome.firstSeen, ...outcome.repeats, ...outcome.genericRepeats);
+    // A repeat of a failure still waiting for a slot may open it (sessions recorded before did not route these).
+    if (outcome.unopenedRepeats.length && patched(DEFERRED_PATCH)) toRoute.push(...outcome.unopenedRepeats);
   };
 
   setHandler(detectionsSignal, (batch) => {
@@ -137,6 +175,7 @@ export async function playSession(run: SessionRunInput): Promise<SessionView> {
     const outcome = applyDetections(state, batch.detections, nowIso(), batch.batchId);
     if (outcome.duplicateBatch) return;
     route(outcome);
+    preflight.detections(batch.detections, nowIso());
     dirty = true;
   });
 
@@ -150,6 +189,7 @@ export async function playSession(run: SessionRunInput): Promise<SessionView> {
     if (state.status !== 'active') return;
     const hadWindow = state.agents[agent]?.startedAt !== undefined;
     applyAgentStarted(state, agent, at ?? nowIso(), windowMs, nowIso());
+    preflight.started(agent, at ?? nowIso());
     dirty = true;
     if (!hadWindow) void watchPreflight(agent);
   });
@@ -158,8 +198,15 @@ export async function playSession(run: SessionRunInput): Promise<SessionView> {
     if (state.status !== 'active') return;
     const missing = applyToolInventory(state, session, agent, tools, nowIso());
     if (missing.length) raise(preflightDetection(agent, 'mismatch', missing, nowIso()));
+    preflight.inventory(agent, tools, nowIso());
     dirty = true;
     void closeAfterWindow(agent);
+  });
+
+  setHandler(agentReadySignal, (signal) => {
+    if (state.status !== 'active') return;
+    preflight.ready(signal, signal.at ?? nowIso());
+    dirty = true;
   });
 
   setHandler(endSignal, (signal) => {
@@ -197,6 +244,8 @@ export async function playSession(run: SessionRunInput): Promise<SessionView> {
     // Sessions started before incidents existed keep their recorded path (no children) on replay.
     if (toRoute.length && patched(INCIDENTS_PATCH)) await routeToIncidents(toRoute.splice(0), session, settings, state);
     else toRoute.length = 0;
+    // An incident finished and freed a slot: the failures waiting for one open now, the most urgent first.
+    if (freeSlots(state, settings) > 0 && patched(DEFERRED_PATCH)) await openDeferred(session, settings, state);
     await forwardEvidence(false);
     if (dirty) {
       dirty = false;
@@ -216,9 +265,15 @@ export async function playSession(run: SessionRunInput): Promise<SessionView> {
   return final;
 }
 
+const capOf = (settings: SessionSettings): number => settings.maxOpenIncidents ?? DEFAULT_OPEN_INCIDENT_CAP;
+
+/** Incident slots free while failures wait for one (0 when none waits). */
+const freeSlots = (state: SessionState, settings: SessionSettings): number =>
+  state.deferred?.length ? capOf(settings) - openIncidentCount(state) : 0;
+
 /**
  * Opens one incident child per new failure (up to the cap), forwards repeats as evidence to the open
- * incident, and counts what is past the cap. Children outlive the session (parent-close ABANDON).
+ * incident, and queues what is past the cap. Children outlive the session (parent-close ABANDON).
  */
 async function routeToIncidents(
   detections: Detection[],
@@ -228,54 +283,79 @@ async function routeToIncidents(
 ): Promise<void> {
   const evidence = new Map<string, Detection[]>();
   for (const detection of detections) {
-    const routing: IncidentRoutingState = {
-      incidents: {},
-      cap: settings.maxOpenIncidents ?? DEFAULT_OPEN_INCIDENT_CAP,
-    };
+    const routing: IncidentRoutingState = { incidents: {}, cap: capOf(settings) };
     for (const i of state.incidents) routing.incidents[i.fingerprint] = { incidentId: i.id, open: i.status === 'open' };
+    // Generic error lines (G1) wait for their rate. Only G1 detections ask for the patch: histories from
+    // before G1 existed hold none and replay unchanged.
+    if (detection.code === GENERIC_ERROR_CODE && patched(GENERIC_ERROR_PATCH)) {
+      const rate = settings.genericErrorRate ?? DEFAULT_GENERIC_ERROR_RATE;
+      if (!routing.incidents[detection.fingerprint]) countGenericError(state, detection, rate.windowMs);
+      routing.generic = { rate, windows: state.genericErrors ?? {} };
+    }
     const decision = routeDetection(session.playId, detection, routing);
-    if (decision.action === 'defer') state.incidentsDeferred += 1;
+    if (decision.action === 'defer') deferFailure(state, detection);
     if (decision.action === 'forward') {
       // Sessions recorded before the outbox forward every batch of repeats at once on replay.
       if (patched(EVIDENCE_PATCH)) queueEvidence((state.evidence ??= emptyOutbox()), decision.incidentId, detection);
       else evidence.set(decision.incidentId, [...(evidence.get(decision.incidentId) ?? []), detection]);
     }
-    if (decision.action !== 'open') continue;
-    const options = incidentChildOptions(
-      {
-        playId: session.playId,
-        repository: session.repository,
-        namespace: session.namespace,
-        ...(session.service ? { service: session.service } : {}),
-        detection,
-        remediation: { ...settings.remediationDefaults, ...session.remediation },
-        ...(settings.sessionLink ? { sessionLink: settings.sessionLink } : {}),
-        ...(settings.llmTaskQueue ? { llmTaskQueue: settings.llmTaskQueue } : {}),
-      },
-      settings.incidentTaskQueue ?? workflowInfo().taskQueue,
-    );
-    try {
-      await startChild('incident', options);
-    } catch (error) {
-      // Already running (e.g. a re-delivered detection raced a continue-as-new): it is the same incident.
-      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-      evidence.set(decision.incidentId, [...(evidence.get(decision.incidentId) ?? []), detection]);
-    }
-    upsertIncident(
-      state,
-      {
-        id: decision.incidentId,
-        code: detection.code,
-        severity: detection.severity,
-        fingerprint: detection.fingerprint,
-        occurrences: occurrencesOf(detection),
-        step: 'starting',
-        status: 'open',
-      },
-      new Date().toISOString(),
-    );
+    // A failure that waited for a slot opens with every occurrence seen while it waited.
+    if (decision.action === 'open')
+      await openIncident(takeDeferred(state, detection), session, settings, state, evidence);
   }
   for (const [incidentId, batch] of evidence) await signalEvidence(incidentId, batch);
+}
+
+/** Opens the failures that waited for a slot, the most severe and then the oldest first. */
+async function openDeferred(session: SessionInput, settings: SessionSettings, state: SessionState): Promise<void> {
+  const evidence = new Map<string, Detection[]>();
+  for (const detection of takeMostUrgent(state, freeSlots(state, settings)))
+    await openIncident(detection, session, settings, state, evidence);
+  for (const [incidentId, batch] of evidence) await signalEvidence(incidentId, batch);
+}
+
+/** Starts the incident child of one failure and records it on the session. */
+async function openIncident(
+  detection: Detection,
+  session: SessionInput,
+  settings: SessionSettings,
+  state: SessionState,
+  evidence: Map<string, Detection[]>,
+): Promise<void> {
+  const options = incidentChildOptions(
+    {
+      playId: session.playId,
+      repository: session.repository,
+      namespace: session.namespace,
+      ...(session.service ? { service: session.service } : {}),
+      detection,
+      remediation: { ...settings.remediationDefaults, ...session.remediation },
+      ...(settings.sessionLink ? { sessionLink: settings.sessionLink } : {}),
+      ...(settings.llmTaskQueue ? { llmTaskQueue: settings.llmTaskQueue } : {}),
+      ...(settings.contextWindow ? { contextWindow: settings.contextWindow } : {}),
+    },
+    settings.incidentTaskQueue ?? workflowInfo().taskQueue,
+  );
+  try {
+    await startChild('incident', options);
+  } catch (error) {
+    // Already running (e.g. a re-delivered detection raced a continue-as-new): it is the same incident.
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+    evidence.set(options.workflowId, [...(evidence.get(options.workflowId) ?? []), detection]);
+  }
+  upsertIncident(
+    state,
+    {
+      id: options.workflowId,
+      code: detection.code,
+      severity: detection.severity,
+      fingerprint: detection.fingerprint,
+      occurrences: occurrencesOf(detection),
+      step: 'starting',
+      status: 'open',
+    },
+    new Date().toISOString(),
+  );
 }
 
 async function signalEvidence(incidentId: string, detections: Detection[]): Promise<void> {

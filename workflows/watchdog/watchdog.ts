@@ -4,7 +4,9 @@
 //   - one component silent or stuck (30 s) while another is healthy → healer_mutual_restart;
 //   - every component silent (60 s)                                → emergency_healer_recovery.
 // Restarts are bounded per component and window, with growing back-off; past the limit the component
-// is marked failed and humans are escalated to, instead of restarting forever.
+// is marked failed and humans are escalated to, and it is tried again after a long back-off (the cause
+// may have been transient). Silence while Temporal itself was away (a timer that fired late, or a
+// heartbeat reporting it could not get through) is not taken for death.
 import {
   allHandlersFinished,
   type ChildWorkflowHandle,
@@ -12,6 +14,7 @@ import {
   continueAsNew,
   log,
   ParentClosePolicy,
+  patched,
   proxyActivities,
   setHandler,
   startChild,
@@ -21,12 +24,16 @@ import type { WatchdogWorkerActivities } from '../../activities/watchdog/watchdo
 import {
   applyHeartbeat,
   decide,
+  excuseOutage,
   expectComponent,
+  failedRetryAtMs,
+  mergeOutage,
   healthState,
   isHealthy,
   nextRestartAllowedMs,
   nextWakeMs,
   restartsInWindow,
+  type Outage,
   type TrackedComponent,
   type WatchdogDecision,
 } from '../../core/watchdog/health';
@@ -56,7 +63,11 @@ export { playbook };
  * - 3 restarts per 10 min: enough to ride out a transient fault, few enough that a crash loop reaches
  *   a human within minutes instead of restarting forever;
  * - back-off 30 s doubling (30, 60, 120 s … capped at 5 min): gives a component time to come up
- *   and keeps a crash loop from hammering the cluster.
+ *   and keeps a crash loop from hammering the cluster;
+ * - outage gap 5 s: a timer that fires 5 s late means nobody could run the watchdog (Temporal or its
+ *   worker was away), far beyond a busy worker's delay;
+ * - retry a failed component after 5 min: the restart limit stops a crash loop, but a cause that was
+ *   transient (a dependency down for a while) must not leave the component dead until someone acts.
  */
 export const DEFAULT_WATCHDOG_SETTINGS: WatchdogSettings = {
   silentAfterMs: 30_000,
@@ -66,8 +77,13 @@ export const DEFAULT_WATCHDOG_SETTINGS: WatchdogSettings = {
   restartWindowMs: 10 * 60_000,
   backoffBaseMs: 30_000,
   backoffMaxMs: 5 * 60_000,
+  outageGapMs: 5000,
+  retryFailedAfterMs: 5 * 60_000,
   playbookDurationScale: 1,
 };
+
+/** Runs started before the watchdog knew about outages and retries keep their recorded decisions. */
+const OUTAGE_AWARE_PATCH = 'watchdog-outage-aware';
 
 const HISTORY_KEPT = 20;
 
@@ -100,19 +116,25 @@ export async function watchdog(input: WatchdogInput): Promise<void> {
   const running = new Map<string, Running>();
   const pendingEscalations = new Set<Promise<void>>();
   let dirty = true;
+  const outageAware = patched(OUTAGE_AWARE_PATCH);
+  // The old path decides exactly as it was recorded: no outage excuse, failed components stay failed.
+  const policy: WatchdogSettings = outageAware
+    ? settings
+    : { ...settings, outageGapMs: undefined, retryFailedAfterMs: undefined };
+  let outage: Outage | undefined = carried?.outage;
+  let lastAwakeMs = nowMs();
+  let plannedWakeMs: number | undefined;
 
   setHandler(heartbeatSignal, (hb) => {
     const now = nowMs();
+    if (outageAware) noticeOutage(now, hb.failingSince);
     const previous = components.get(hb.component);
     const next = applyHeartbeat(previous, hb, now);
     components.set(hb.component, next);
+    if (outageAware && previous?.failedReason && !next.failedReason) recovered(next, previous.failedReason);
     // Wake the loop when health may have changed, or while anything is unhealthy (this beat may come from
     // the recovering side it waits for); a routine beat while all is well does not.
-    if (
-      !previous ||
-      previous.instanceId !== next.instanceId ||
-      [...components.values()].some((c) => !isHealthy(c, now, settings))
-    )
+    if (!previous || previous.instanceId !== next.instanceId || seen().some((c) => !isHealthy(c, now, settings)))
       dirty = true;
   });
   setHandler(emergencyModeSignal, (signal) => {
@@ -123,18 +145,20 @@ export async function watchdog(input: WatchdogInput): Promise<void> {
 
   for (;;) {
     const now = nowMs();
+    if (outageAware) noticeOutage(now);
     dirty = false;
     for (const decision of decide({
-      components: [...components.values()],
+      components: seen(),
       nowMs: now,
-      policy: settings,
+      policy,
       emergencyRunning: [...running.values()].some((r) => r.kind === 'emergency'),
       busy: busyComponents(),
       emergencyRuns,
     })) {
       await act(decision, now);
     }
-    const wake = nextWakeMs([...components.values()], now, settings, emergencyRuns);
+    const wake = nextWakeMs(seen(), now, policy, emergencyRuns);
+    plannedWakeMs = wake;
     const suggested = () => workflowInfo().continueAsNewSuggested && running.size === 0;
     if (wake === undefined) await condition(() => dirty || suggested());
     else await condition(() => dirty || suggested(), Math.max(1, wake - now));
@@ -154,6 +178,7 @@ export async function watchdog(input: WatchdogInput): Promise<void> {
     emergencyMode,
     playbookCounter: counter,
     continuedAsNew: (carried?.continuedAsNew ?? 0) + 1,
+    ...(outage ? { outage } : {}),
   };
   await continueAsNew<typeof watchdog>({ ...input, carried: state });
 
@@ -161,7 +186,8 @@ export async function watchdog(input: WatchdogInput): Promise<void> {
 
   async function act(decision: WatchdogDecision, now: number): Promise<void> {
     if (decision.kind === 'give_up') {
-      for (const name of decision.components) update(name, (c) => ({ ...c, failedReason: decision.reason }));
+      for (const name of decision.components)
+        update(name, (c) => ({ ...c, failedReason: decision.reason, failedAtMs: now }));
       escalate(decision.components, decision.reason);
       return;
     }
@@ -170,8 +196,10 @@ export async function watchdog(input: WatchdogInput): Promise<void> {
     // Recovery time is measured from the moment the component stopped: its last heartbeat or progress.
     const triggeredAt = new Date(Math.min(...names.map((n) => stoppedAt(components.get(n)!)))).toISOString();
     for (const name of names) {
+      if (components.get(name)?.failedReason) log.info('trying a component given up on again', { component: name });
       update(name, (c) => ({
         ...c,
+        ...(c.failedReason ? { failedAtMs: now } : {}),
         restarts: [...restartsInWindow(c.restarts, now, settings), now],
         restartingSinceMs: now,
         instanceAtRestart: c.instanceId,
@@ -265,12 +293,71 @@ export async function watchdog(input: WatchdogInput): Promise<void> {
       .escalate({
         key: `${info.workflowId}/give-up/${names.join('+')}/${at}`,
         title: `Healer watchdog gave up on ${names.join(', ')}`,
-        body: `${reason}. The watchdog will not restart ${names.length > 1 ? 'them' : 'it'} again until a new instance heartbeats.\n${restarts.join('\n')}`,
+        body: `${reason}. ${retryNote(names.length > 1)}\n${restarts.join('\n')}`,
         target: names.join(','),
       })
       .then(
         () => undefined,
         (e: unknown) => log.error('escalation failed', { error: String(e) }),
+      )
+      .finally(() => {
+        pendingEscalations.delete(promise);
+        dirty = true;
+      });
+    pendingEscalations.add(promise);
+  }
+
+  function retryNote(plural: boolean): string {
+    const them = plural ? 'them' : 'it';
+    if (policy.retryFailedAfterMs === undefined)
+      return `The watchdog will not restart ${them} again until a new instance heartbeats.`;
+    const ms = policy.retryFailedAfterMs;
+    const every = ms >= 60_000 ? `${Math.round(ms / 60_000)} min` : `${Math.round(ms / 1000)} s`;
+    return `The watchdog tries ${them} again every ${every} (the cause may be transient); a new instance heartbeating clears the mark.`;
+  }
+
+  /** Components as the decisions see them: silence during the last outage excused. */
+  function seen(): TrackedComponent[] {
+    return [...components.values()].map((c) => (outageAware ? excuseOutage(c, outage, settings) : c));
+  }
+
+  /**
+   * Temporal was away if this task runs well after the timer it waited for (nobody could run the watchdog)
+   * or a heartbeat says its sender could not get through since some time: remember that stretch.
+   */
+  function noticeOutage(now: number, failingSince?: string): void {
+    const late = plannedWakeMs !== undefined && now - plannedWakeMs > (settings.outageGapMs ?? 5000);
+    if (late) remember({ fromMs: lastAwakeMs, toMs: now }, 'the watchdog ran late');
+    if (plannedWakeMs !== undefined && now >= plannedWakeMs) plannedWakeMs = undefined;
+    const since = failingSince ? Date.parse(failingSince) : NaN;
+    if (since < now) remember({ fromMs: since, toMs: now }, 'a heartbeat could not be delivered');
+    lastAwakeMs = now;
+  }
+
+  function remember(next: Outage, why: string): void {
+    outage = mergeOutage(outage, next);
+    log.info('Temporal was unreachable: silence in that stretch is not held against components', {
+      from: new Date(outage.fromMs).toISOString(),
+      to: new Date(outage.toMs).toISOString(),
+      why,
+    });
+    dirty = true;
+  }
+
+  /** A component given up on heartbeats again as a new instance: say so in the audit log. */
+  function recovered(c: TrackedComponent, reason: string): void {
+    const promise = notify
+      .appendAudit({
+        key: `${info.workflowId}/recovered/${c.name}/${c.instanceId ?? 'unknown'}`,
+        actor: 'watchdog',
+        action: 'component.recovered',
+        target: c.name,
+        result: 'info',
+        details: { instanceId: c.instanceId, wasFailed: reason },
+      })
+      .then(
+        () => undefined,
+        (e: unknown) => log.error('audit of a recovery failed', { error: String(e) }),
       )
       .finally(() => {
         pendingEscalations.delete(promise);
@@ -304,10 +391,15 @@ export async function watchdog(input: WatchdogInput): Promise<void> {
       history,
       escalations,
       continuedAsNew: carried?.continuedAsNew ?? 0,
+      ...(outage
+        ? { lastOutage: { from: new Date(outage.fromMs).toISOString(), to: new Date(outage.toMs).toISOString() } }
+        : {}),
     };
   }
 
-  function componentView(c: TrackedComponent, now: number): ComponentView {
+  function componentView(tracked: TrackedComponent, now: number): ComponentView {
+    const c = outageAware ? excuseOutage(tracked, outage, settings) : tracked;
+    const retryAt = failedRetryAtMs(c, policy);
     const recent = restartsInWindow(c.restarts, now, settings);
     const nextAllowed = nextRestartAllowedMs(c.restarts, now, settings);
     const stuck = c.hasNewData === true && c.cursor !== undefined && c.lastProgressMs < c.lastHeartbeatMs;
@@ -317,7 +409,9 @@ export async function watchdog(input: WatchdogInput): Promise<void> {
       healthy: isHealthy(c, now, settings),
       ...(c.instanceId ? { instanceId: c.instanceId } : {}),
       ...(c.version ? { version: c.version } : {}),
-      ...(c.heard ? { lastHeartbeatAt: new Date(c.lastHeartbeatMs).toISOString() } : {}),
+      // The real last heartbeat, not the outage-excused one: restart steps compare it with their start.
+      ...(tracked.heard ? { lastHeartbeatAt: new Date(tracked.lastHeartbeatMs).toISOString() } : {}),
+      ...(tracked.lastSentAt ? { lastSentAt: tracked.lastSentAt } : {}),
       ...(stuck ? { stuckSince: new Date(c.lastProgressMs).toISOString() } : {}),
       ...(c.progress ? { progress: c.progress } : {}),
       ...(c.restartingSinceMs !== undefined ? { restartingSince: new Date(c.restartingSinceMs).toISOString() } : {}),
@@ -325,6 +419,7 @@ export async function watchdog(input: WatchdogInput): Promise<void> {
       restartTimes: recent.map((t) => new Date(t).toISOString()),
       ...(nextAllowed > now ? { nextRestartAllowedAt: new Date(nextAllowed).toISOString() } : {}),
       ...(c.failedReason ? { failedReason: c.failedReason } : {}),
+      ...(retryAt !== undefined ? { nextRetryAt: new Date(retryAt).toISOString() } : {}),
     };
   }
 }

@@ -1,4 +1,4 @@
-// Loads the labelled corpus: `<code or ->\t<line>` per line, `#` comments.
+// Loads a labelled corpus from test/corpus/: `<code or ->\t<line>` per line, `#` comments.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -8,13 +8,14 @@ export interface LabelledLine {
   lineNumber: number;
 }
 
-export function loadCorpus(): LabelledLine[] {
-  const text = readFileSync(join(__dirname, '../../corpus/agent-logs.tsv'), 'utf8');
+/** `name` is a file in test/corpus/ (default: our own agent-logs.tsv). */
+export function loadCorpus(name = 'agent-logs.tsv'): LabelledLine[] {
+  const text = readFileSync(join(__dirname, '../../corpus', name), 'utf8');
   const out: LabelledLine[] = [];
   text.split('\n').forEach((raw, i) => {
     if (!raw.trim() || raw.startsWith('#')) return;
     const tab = raw.indexOf('\t');
-    if (tab < 0) throw new Error(`corpus line ${i + 1} has no tab`);
+    if (tab < 0) throw new Error(`${name} line ${i + 1} has no tab`);
     const label = raw.slice(0, tab);
     out.push({ expected: label === '-' ? undefined : label, line: raw.slice(tab + 1), lineNumber: i + 1 });
   });

@@ -99,5 +99,20 @@ describe('literal automaton', () => {
     // Both outcomes are well represented.
     expect(expected.length).toBeGreaterThan(300);
     expect(expected.length).toBeLessThan(2700);
+    // Within one line, it names exactly the literals a brute-force search finds.
+    for (const line of lines) {
+      const found = new Set<string>();
+      a.forEachLiteral(line, (word) => found.add(a.words[word]));
+      expect([line, [...found].sort()]).toEqual([line, literals.filter((l) => line.toLowerCase().includes(l)).sort()]);
+    }
+  });
+
+  it('names every literal occurrence in a line: overlapping ones, ones ending inside others, any ASCII case', () => {
+    const a = new LiteralAutomaton(['timeout', 'i/o timeout', 'out', 'Refused']);
+    const found: string[] = [];
+    a.forEachLiteral('I/O TIMEOUT; connection refused; façade out', (word) => found.push(a.words[word]));
+    expect(found.sort()).toEqual(['i/o timeout', 'out', 'out', 'refused', 'timeout']);
+    a.forEachLiteral('\u212Aelvin ü nothing here', (word) => found.push(a.words[word]));
+    expect(found).toHaveLength(5);
   });
 });

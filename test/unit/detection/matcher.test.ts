@@ -4,6 +4,7 @@ import {
   matchLines,
   Matcher,
   CATALOG,
+  STATE_CATALOG,
   SUPPRESSIONS,
   allPatterns,
   MAX_DETECTION_LINE,
@@ -117,6 +118,7 @@ describe('matcher', () => {
       'L3',
       'L4',
       'R2',
+      'G1',
     ]);
   });
 
@@ -138,6 +140,56 @@ describe('matcher', () => {
     }
   });
 
+  it('prefilter literals are sound over both corpora: every line a pattern matches holds one of its literals', () => {
+    const { loadCorpus } = jest.requireActual<typeof import('./corpus')>('./corpus');
+    const lines = [...loadCorpus('agent-logs.tsv'), ...loadCorpus('cto-healer.tsv')].map((l) => l.line);
+    for (const p of allPatterns()) {
+      const regex = new RegExp(p.regex, 'i');
+      for (const line of lines.filter((l) => regex.test(l)))
+        expect([p.id, p.literals.some((l) => line.toLowerCase().includes(l))]).toEqual([p.id, true]);
+    }
+  });
+
+  it("covers the Healer skill's lifecycle patterns with no distance cap between their words", () => {
+    const gap = ` (${'detail '.repeat(60)}) `; // ~430 characters, past any old {0,N} cap
+    expect(matchLine(`ERROR prompt${gap}missing`, ctx)?.code).toBe('L2');
+    expect(matchLine(`ERROR role${gap}undefined`, ctx)?.code).toBe('L3');
+    expect(matchLine(`ERROR task context${gap}empty`, ctx)?.code).toBe('L4');
+    expect(matchLine(`ERROR template${gap}not found`, ctx)?.code).toBe('L1');
+    expect(matchLine(`ERROR failed to load${gap}template`, ctx)?.code).toBe('L1');
+    expect(matchLine('level=error msg="timeout"', ctx)?.code).toBe('R2');
+  });
+
+  it('reports error-level lines no specific code claims as the generic G1, after every specific code', () => {
+    const generic = [
+      'E1201 16:37:23.081234       1 reconciler.go:88] sync failed',
+      'level=error msg="sync failed"',
+      '{"level":"fatal","msg":"exiting"}',
+      '[ERROR] build failed',
+      'ERROR: build failed',
+      '2026-12-01T16:37:23Z ERROR build failed',
+    ];
+    for (const line of generic) expect([line, matchLine(line, ctx)?.code]).toEqual([line, 'G1']);
+    const d = matchLine('[ERROR] build failed', ctx);
+    expect(d).toMatchObject({ severity: 'low', priority: 'P3' });
+    expect(matchLine('[ERROR] connection refused', ctx)?.code).toBe('R2');
+    expect(matchLine('level=info msg="no error"', ctx)).toBeUndefined();
+    expect(matchLine('level=warn msg="error sending batch, will retry"', ctx)).toBeUndefined();
+  });
+
+  it('keeps diff lines, test assertions, TODO notes, stack frames and retries out', () => {
+    for (const line of [
+      '+    return Err(anyhow!("connection refused"));',
+      '    assert!(out.contains("panicked at"));',
+      'expect(err.message).toContain("timeout");',
+      '// TODO: handle timeout',
+      'WARN TODO: retry when the tools-server is unreachable',
+      '2026-12-01T16:37:23Z ERROR     at Socket.timeout (/app/src/db.js:12:7)',
+      'level=error msg="request failed. Retrying in next tick"',
+    ])
+      expect([line, matchLine(line, ctx)?.code]).toEqual([line, undefined]);
+  });
+
   it('accepts a custom catalog', () => {
     const custom = new Matcher(
       [{ ...CATALOG[0], code: 'X1', patterns: [{ id: 'x1', regex: 'boom\\d', literals: ['boom'] }] }],
@@ -150,7 +202,7 @@ describe('matcher', () => {
 
 describe('code metadata', () => {
   it('describes every log and state code with a suggested action', () => {
-    for (const code of ['A7', 'A8', 'A9', 'A10', 'A11', 'A12', 'R1', 'R2', 'R3', 'R4', 'R5', 'L1', 'L2', 'L3', 'L4']) {
+    for (const code of [...CATALOG, ...STATE_CATALOG].map((e) => e.code)) {
       const info = codeInfo(code);
       expect(info?.code).toBe(code);
       expect(info?.suggestedAction.length).toBeGreaterThan(20);

@@ -134,6 +134,9 @@ describe('remediation path policy', () => {
     expect(pathViolation('src/lib.rs', scoped)).toBeUndefined();
     expect(pathViolation('src/other.rs', scoped)).toBe('not among the files named in the evaluation');
     expect(pathViolation('.github/workflows/ci.yml', scoped)).toMatch(/forbidden/);
+    expect(pathViolation('src/lib.rs', scopeToNamedFiles(DEFAULT_PATH_POLICY, []))).toBe(
+      'the evaluation named no file to change',
+    );
     const { settings } = parseIncidentSettings({ allowedPaths: ['src/**'] });
     expect(scopeToNamedFiles(settings.paths, ['src/lib.rs'])).toBe(settings.paths);
     expect(pathViolation('src/other.rs', scopeToNamedFiles(settings.paths, ['src/lib.rs']))).toBeUndefined();

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import { ApplicationFailure } from '@temporalio/common';
 import { createContextActivities } from '../../../activities/incident/context';
+import { DEFAULT_CONTEXT_WINDOW } from '../../../core/incident/log-window';
 import { createGitHubActivities, createOctokit } from '../../../activities/incident/github';
 import { createNotifyActivities } from '../../../activities/incident/notify';
 import { codeRunName, createRemediationActivities } from '../../../activities/incident/remediation';
@@ -34,7 +35,10 @@ describe('Discord notifications (fake Discord)', () => {
 
   it('posts redacted content without mentions', async () => {
     const n = createNotifyActivities({ webhookUrl: discord.webhookUrl });
-    expect(await n.notifyDiscord({ key: 'k', content: `@everyone leaked ${SECRET}` })).toEqual({ sent: true });
+    expect(await n.notifyDiscord({ key: 'k', content: `@everyone leaked ${SECRET}` })).toEqual({
+      sent: true,
+      messageId: expect.any(String), // ?wait=true: the id a later edit (the issue link) needs
+    });
     expect(discord.messages).toHaveLength(1);
     expect(discord.messages[0].content).not.toContain(SECRET);
     expect(discord.messages[0].username).toBe('Healer');
@@ -52,7 +56,7 @@ describe('Discord notifications (fake Discord)', () => {
     await expect(n.notifyDiscord({ key: 'k', content: 'hi' })).rejects.toMatchObject({ type: 'DiscordRateLimited' });
     expect(discord.attempts).toBe(attempts);
     now += 1600;
-    expect(await n.notifyDiscord({ key: 'k', content: 'hi' })).toEqual({ sent: true });
+    expect(await n.notifyDiscord({ key: 'k', content: 'hi' })).toMatchObject({ sent: true });
   });
 
   it('is skipped without a webhook and refuses bad payloads without retry', async () => {
@@ -100,7 +104,8 @@ describe('context gathering and the evidence store (fake Kubernetes)', () => {
     const ref = await ctx.gatherContext({ incidentId: 'incident-p-fp', playId: 'p', namespace: 'cto', detection: det });
     expect(ref.ref).toBe(join(stateDir, 'incidents', 'incident-p-fp', 'context.json'));
     expect(ref.logLines).toBe(500);
-    expect(ref.excerpt.length).toBeLessThanOrEqual(30);
+    // The window's caps (200 lines) plus the detection's own line.
+    expect(ref.excerpt.length).toBeLessThanOrEqual(DEFAULT_CONTEXT_WINDOW.maxLines + 1);
     expect(ref.notes).toEqual(
       expect.arrayContaining([
         'pod rex-1: phase Running, restarts 4',

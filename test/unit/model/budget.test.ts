@@ -27,11 +27,12 @@ test('reserve and settle are idempotent by id', () => {
   expect(reserve(ledger, { id: 'x', estimateUsd: 0.5 }).ledger).toBe(ledger); // a late retry of a settled reservation
 });
 
-test('prices: exact, prefix (dated variants), unknown (dearest), overrides', () => {
+test('prices: exact, prefix (dated variants), unknown (dearest of its provider, else the dearest overall), overrides', () => {
   expect(priceFor('gemini-2.5-flash')).toEqual({ inputPerMTok: 0.3, outputPerMTok: 2.5 });
   expect(priceFor('models/gemini-2.5-flash-preview-09-2025')).toEqual({ inputPerMTok: 0.3, outputPerMTok: 2.5 });
   expect(priceFor('gemini-2.5-flash-lite')).toEqual({ inputPerMTok: 0.1, outputPerMTok: 0.4 });
-  expect(priceFor('gemini-9-ultra')).toBe(UNKNOWN_MODEL_PRICE);
+  expect(priceFor('gemini-9-ultra')).toEqual({ inputPerMTok: 2, outputPerMTok: 12 });
+  expect(priceFor('mystery-model')).toBe(UNKNOWN_MODEL_PRICE);
   expect(costUsd('gemini-2.5-flash', 1_000_000, 1_000_000)).toBe(2.8);
   const table = parsePriceOverrides('{"gemini-9-ultra":{"inputPerMTok":5,"outputPerMTok":20}}');
   expect(costUsd('gemini-9-ultra', 1000, 1000, table)).toBe(0.025);

@@ -1,13 +1,13 @@
 // The gateway's non-Temporal parts against the fake Gemini API through the real @google/genai client.
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CallLog, readCallLog, type CallLogEntry } from '../../../activities/model/call-log';
-import { modelGatewayConfigFromEnv } from '../../../activities/model/config';
 import { ModelCatalog } from '../../../activities/model/discovery';
 import { createGeminiProvider } from '../../../activities/model/gemini-provider';
 import { ProviderError } from '../../../activities/model/provider';
 import { AnswerValidator } from '../../../activities/model/validate';
+import { loadConfig } from '../../../runtime/config';
 import { startFakeGemini, type FakeGemini } from '../../fakes/gemini';
 
 let fake: FakeGemini;
@@ -44,25 +44,32 @@ test('the provider classifies 429 with Retry-After, 503 and 404', async () => {
 test('the catalog lists every page, caches for the refresh period and re-lists after invalidate()', async () => {
   let clock = 0;
   const reports: string[][] = [];
-  const catalog = new ModelCatalog(createGeminiProvider({ apiKey: 'test-key', baseUrl: fake.url, pageSize: 1 }), {
+  const catalog = new ModelCatalog([createGeminiProvider({ apiKey: 'test-key', baseUrl: fake.url, pageSize: 1 })], {
     refreshMs: 1000,
     listTimeoutMs: 2000,
     override: [],
     now: () => clock,
-    onChange: (resolved) => reports.push(resolved.chain),
+    onChange: (report) => reports.push(report.chain.chain),
   });
-  expect((await catalog.chain()).chain).toEqual(['gemini-2.5-flash', 'gemini-2.5-pro', 'gemini-3-flash-preview']);
+  expect((await catalog.chain()).chain).toEqual([
+    'gemini:gemini-2.5-flash',
+    'gemini:gemini-2.5-pro',
+    'gemini:gemini-3-flash-preview',
+  ]);
   const lists = () => fake.requests.filter((q) => q.path === '/v1beta/models' && !q.query.pageToken).length;
   expect(fake.requests.map((q) => q.query.pageToken ?? '-')).toEqual(['-', '1', '2']);
   await catalog.chain();
   expect(lists()).toBe(1);
   fake.setModels([{ id: 'gemini-2.5-flash' }]);
-  catalog.invalidate();
-  expect((await catalog.chain()).chain).toEqual(['gemini-2.5-flash']);
+  catalog.invalidate('gemini');
+  expect((await catalog.chain()).chain).toEqual(['gemini:gemini-2.5-flash']);
   clock = 1000;
   await catalog.chain();
   expect(lists()).toBe(3);
-  expect(reports).toEqual([['gemini-2.5-flash', 'gemini-2.5-pro', 'gemini-3-flash-preview'], ['gemini-2.5-flash']]);
+  expect(reports).toEqual([
+    ['gemini:gemini-2.5-flash', 'gemini:gemini-2.5-pro', 'gemini:gemini-3-flash-preview'],
+    ['gemini:gemini-2.5-flash'],
+  ]);
 });
 
 test('the validator accepts schema-valid JSON and names what is wrong otherwise', () => {
@@ -101,18 +108,40 @@ test('the call log rotates by UTC day', async () => {
   expect(await readCallLog(dir, [new Date('2026-03-04T12:00:00Z'), new Date('2026-03-05T12:00:00Z')])).toHaveLength(3);
 });
 
-test('configuration from the environment, with the key named on a bad value', () => {
-  const config = modelGatewayConfigFromEnv({
-    HEALER_FALLBACK_MODELS: 'a,b',
-    HEALER_DAILY_BUDGET_USD: '2.5',
-    HEALER_MODEL_BACKOFF_BASE_MS: '50',
+test('configuration: providers, model lists checked at load, a price file under the inline prices', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'prices-'));
+  const file = join(dir, 'prices.json');
+  await writeFile(file, JSON.stringify({ 'openai-compatible:*': { inputPerMTok: 0.5, outputPerMTok: 1 } }));
+  const config = loadConfig({
+    HEALER_STATE_DIR: dir,
+    ANTHROPIC_API_KEY: 'sk-ant',
+    XAI_API_KEY: 'xai',
+    OPENAI_COMPATIBLE_BASE_URL: 'http://127.0.0.1:8000/v1/',
+    OPENAI_COMPATIBLE_MODELS: 'qwen3-32b, llama3.3',
+    HEALER_PROVIDERS: 'grok, claude',
+    HEALER_FALLBACK_MODELS: 'gemini-3-0-pro,gemini-2-0-flash,gemini-1-5-pro',
+    HEALER_REMEDIATION_MODELS: 'anthropic:claude-sonnet-4-5',
+    HEALER_MODEL_PRICES_FILE: file,
+    HEALER_MODEL_PRICES: '{"grok-4": {"inputPerMTok": 9, "outputPerMTok": 9}}',
+  }).modelGateway;
+  expect(config.providers).toMatchObject({
+    anthropic: { apiKey: 'sk-ant' },
+    xai: { apiKey: 'xai' },
+    'openai-compatible': { baseUrl: 'http://127.0.0.1:8000/v1', models: ['qwen3-32b', 'llama3.3'] },
   });
-  expect(config).toMatchObject({
-    fallbackModels: ['a', 'b'],
-    dailyBudgetUsd: 2.5,
-    retry: { attemptsPerModel: 3, backoffBaseMs: 50 },
-  });
-  expect(modelGatewayConfigFromEnv({}).dailyBudgetUsd).toBe(1);
-  expect(() => modelGatewayConfigFromEnv({ HEALER_DAILY_BUDGET_USD: 'lots' })).toThrow('HEALER_DAILY_BUDGET_USD');
-  expect(() => modelGatewayConfigFromEnv({ HEALER_BUDGET_MODE: 'pray' })).toThrow('HEALER_BUDGET_MODE');
+  expect(config.providerOrder).toEqual(['xai', 'anthropic']);
+  expect(config.fallbackModels).toEqual(['gemini-3-0-pro', 'gemini-2-0-flash', 'gemini-1-5-pro']);
+  expect(config.roleModels).toEqual({ evaluate: [], remediate: ['anthropic:claude-sonnet-4-5'] });
+  expect(config.prices['openai-compatible:*']).toEqual({ inputPerMTok: 0.5, outputPerMTok: 1 });
+  expect(config.prices['grok-4']).toEqual({ inputPerMTok: 9, outputPerMTok: 9 });
+  expect(config.retry).toMatchObject({ attemptsPerModel: 4, backoffBaseMs: 1000 });
+
+  expect(() => loadConfig({ HEALER_FALLBACK_MODELS: 'gemini-2.5-pro,llama3' })).toThrow(
+    'configuration HEALER_FALLBACK_MODELS: expected provider:model or a gemini-*/claude-*/grok-* id; "llama3"',
+  );
+  expect(() => loadConfig({ HEALER_PROVIDERS: 'gemini,mistral' })).toThrow('HEALER_PROVIDERS');
+  expect(() => loadConfig({ OPENAI_COMPATIBLE_API_KEY: 'k' })).toThrow('OPENAI_COMPATIBLE_BASE_URL');
+  expect(() => loadConfig({ HEALER_MODEL_PRICES_FILE: join(dir, 'missing.json') })).toThrow('HEALER_MODEL_PRICES_FILE');
+  await writeFile(file, '{"x": {"inputPerMTok": "free"}}');
+  expect(() => loadConfig({ HEALER_MODEL_PRICES_FILE: file })).toThrow('HEALER_MODEL_PRICES_FILE.x');
 });

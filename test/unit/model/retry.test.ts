@@ -9,9 +9,11 @@ import {
 const policy = DEFAULT_RETRY_POLICY;
 
 test('HTTP statuses are classified', () => {
-  expect([408, 429, 500, 503, 404, 401, 403, 400, 422].map(classifyHttpStatus)).toEqual([
+  expect([408, 429, 529, 402, 500, 503, 404, 401, 403, 400, 422].map(classifyHttpStatus)).toEqual([
     'timeout',
     'rate-limited',
+    'overloaded',
+    'quota',
     'server-error',
     'server-error',
     'not-found',
@@ -22,18 +24,22 @@ test('HTTP statuses are classified', () => {
   ]);
 });
 
-test('the default schedule waits 1 s then 2 s between a model’s three attempts, and never after the last', () => {
-  expect(backoffScheduleMs(policy)).toEqual([1000, 2000]);
-  expect(backoffScheduleMs({ ...policy, attemptsPerModel: 4 })).toEqual([1000, 2000, 4000]);
+test('the default schedule: three retries after the first attempt, waiting 1 s, 2 s and 4 s, none after the last', () => {
+  expect(backoffScheduleMs(policy)).toEqual([1000, 2000, 4000]);
   expect(decideAfterFailure({ errorClass: 'server-error' }, 1, policy)).toEqual({ kind: 'retry-same', delayMs: 1000 });
-  expect(decideAfterFailure({ errorClass: 'timeout' }, 2, policy)).toEqual({ kind: 'retry-same', delayMs: 2000 });
-  expect(decideAfterFailure({ errorClass: 'server-error' }, 3, policy)).toEqual({ kind: 'next-model' });
+  expect(decideAfterFailure({ errorClass: 'overloaded' }, 2, policy)).toEqual({ kind: 'retry-same', delayMs: 2000 });
+  expect(decideAfterFailure({ errorClass: 'rate-limited' }, 3, policy)).toEqual({ kind: 'retry-same', delayMs: 4000 });
+  expect(decideAfterFailure({ errorClass: 'server-error' }, 4, policy)).toEqual({ kind: 'next-model' });
+  // A model that timed out twice hands over: four 30 s timeouts would spend the chain deadline on it.
+  expect(decideAfterFailure({ errorClass: 'timeout' }, 1, policy)).toEqual({ kind: 'retry-same', delayMs: 1000 });
+  expect(decideAfterFailure({ errorClass: 'timeout' }, 2, policy)).toEqual({ kind: 'next-model' });
 });
 
-test('only retryable classes are retried; 404 and other 4xx move on; auth stops', () => {
+test('only retryable classes are retried; 404, other 4xx and filtered answers move on; a bad key or quota skips the provider', () => {
   for (const errorClass of [
     'timeout',
     'rate-limited',
+    'overloaded',
     'server-error',
     'network',
     'malformed-json',
@@ -44,7 +50,9 @@ test('only retryable classes are retried; 404 and other 4xx move on; auth stops'
   }
   expect(decideAfterFailure({ errorClass: 'not-found' }, 1, policy)).toEqual({ kind: 'next-model' });
   expect(decideAfterFailure({ errorClass: 'client-error' }, 1, policy)).toEqual({ kind: 'next-model' });
-  expect(decideAfterFailure({ errorClass: 'auth' }, 1, policy)).toEqual({ kind: 'stop' });
+  expect(decideAfterFailure({ errorClass: 'content-filtered' }, 1, policy)).toEqual({ kind: 'next-model' });
+  expect(decideAfterFailure({ errorClass: 'auth' }, 1, policy)).toEqual({ kind: 'next-provider' });
+  expect(decideAfterFailure({ errorClass: 'quota' }, 1, policy)).toEqual({ kind: 'next-provider' });
 });
 
 test('Retry-After is honoured within its cap, and a wait past the chain deadline moves on', () => {

@@ -89,7 +89,7 @@ describe('healer scan', () => {
     expect(missing.err()).toContain('no such file');
     const noArgs = io();
     expect(await runScanCommand([], noArgs.io)).toBe(2);
-    expect(noArgs.err()).toContain('missing FILE');
+    expect(noArgs.err()).toContain("missing required argument 'file'");
     const badOpt = io();
     expect(await runScanCommand(['x', '--bogus'], badOpt.io)).toBe(2);
     expect(await runScanCommand([dir], io().io)).toBe(2);
@@ -98,7 +98,7 @@ describe('healer scan', () => {
   it('--help prints usage and exits 0', async () => {
     const t = io();
     expect(await runScanCommand(['--help'], t.io)).toBe(0);
-    expect(t.out()).toContain('Usage: healer scan FILE|-');
+    expect(t.out()).toContain('Usage: healer scan [options] <file>');
   });
 
   it('handles lines split across read chunks and a last line without newline', async () => {

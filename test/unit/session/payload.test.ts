@@ -40,6 +40,9 @@ describe('normaliseSessionPayload', () => {
       cli: 'codex',
       model: 'gpt-5',
       expectedTools: ['brave_search', 'github_create_pr', 'read_file', 'write_file'],
+      // Kept apart too: the pre-flight checklist checks remote tools and each local server on its own.
+      remoteTools: ['brave_search', 'github_create_pr'],
+      localServers: { filesystem: ['read_file', 'write_file'] },
     });
     expect(input.agents.find((a) => a.name === 'cleo')?.expectedTools).toEqual(['github_get_pr']);
   });
@@ -85,7 +88,34 @@ describe('normaliseSessionPayload', () => {
       'cto_config.agents.rex.tools.localServers.fs.enabled',
     ],
     [{ play_id: 'p', repository: 'o/r', tasks: [{ id: 1, title: 't', priority: 'high' }] }, 'tasks[0].priority'],
+    [{ play_id: 'p'.repeat(129), repository: 'o/r' }, 'play_id'],
+    [{ play_id: 'p', repository: `o/${'r'.repeat(2049)}` }, 'repository'],
+    [{ play_id: 'p', repository: 'o/r', service: 's'.repeat(254) }, 'service'],
+    [{ play_id: 'p', repository: 'o/r', tasks: [{ id: 1, title: 'a\nb' }] }, 'tasks[0].title'],
+    [{ play_id: 'p', repository: 'o/r', tasks: [{ id: 'x y', title: 't' }] }, 'tasks[0].id'],
+    [{ play_id: 'p', repository: 'o/r', cto_config: { agents: { 'bad name': {} } } }, 'cto_config.agents'],
+    [
+      { play_id: 'p', repository: 'o/r', cto_config: { remediation: { mode: { nested: true } } } },
+      'cto_config.remediation.mode',
+    ],
+    [
+      { play_id: 'p', repository: 'o/r', cto_config: { remediation: { allowedPaths: [['x']] } } },
+      'cto_config.remediation.allowedPaths[0]',
+    ],
+    [{ play_id: 'p', repository: 'o/r', cto_config: { remediation: { 'a.b': 1 } } }, 'cto_config.remediation'],
   ])('rejects %j naming %s', (body, field) => {
     expect(fieldOf(body)).toBe(field);
+  });
+
+  test('remediation settings of the usual shapes pass through unchanged', () => {
+    const remediation = { mode: 'coderun', requireApproval: true, maxIterations: 2, deniedPaths: ['.github/**'] };
+    expect(
+      normaliseSessionPayload({ play_id: 'p', repository: 'o/r', cto_config: { remediation } }).remediation,
+    ).toEqual(remediation);
+  });
+
+  test('a session past 256 KB is refused naming its largest part', () => {
+    const tasks = Array.from({ length: 900 }, (_, i) => ({ id: i, title: 't'.repeat(400) }));
+    expect(fieldOf({ play_id: 'p', repository: 'o/r', tasks })).toBe('tasks');
   });
 });

@@ -175,7 +175,7 @@ describe('healer audit verify', () => {
     expect(missing.err.join('')).toMatch(/cannot read audit log/);
     const usage = captureIo();
     expect(await runAuditCommand(['check'], usage.io)).toBe(2);
-    expect(usage.err.join('')).toMatch(/usage: healer audit verify/);
+    expect(usage.err.join('')).toMatch(/unknown command 'check'\nRun `healer audit --help` for usage/);
   });
 
   it('reads HEALER_AUDIT_LOG when no file is given', async () => {

@@ -2,8 +2,11 @@ import {
   applyHeartbeat,
   backoffMs,
   decide,
+  excuseOutage,
   expectComponent,
+  failedRetryAtMs,
   healthState,
+  mergeOutage,
   isHealthy,
   nextRestartAllowedMs,
   nextWakeMs,
@@ -138,5 +141,71 @@ describe('emergency', () => {
     const c = [expectComponent('scanner', 0), beat(undefined, 'worker', 10_000)];
     expect(nextWakeMs(c, 10_000, policy, [])).toBe(30_000);
     expect(nextWakeMs(c, 35_000, policy, [])).toBe(40_000);
+  });
+});
+
+describe('Temporal outages are not deaths', () => {
+  const outage = { fromMs: 20_000, toMs: 90_000 }; // Temporal away for 70 s
+
+  it('a component heartbeating when the outage began gets a fresh silence clock from its end', () => {
+    const both = [beat(undefined, 'scanner', 15_000), beat(undefined, 'worker', 18_000)];
+    // Without the excuse, everyone looks silent for over 60 s the moment Temporal is back.
+    expect(decideAt(both, 94_000)).toEqual([{ kind: 'emergency', components: ['scanner', 'worker'] }]);
+    const excused = both.map((c) => excuseOutage(c, outage, policy));
+    expect(excused.map((c) => healthState(c, 94_000, policy))).toEqual(['healthy', 'healthy']);
+    expect(decideAt(excused, 94_000)).toEqual([]);
+    // The first one to beat again cannot restart the other one either: it still has its 30 s.
+    expect(decideAt([beat(excused[0], 'scanner', 95_000), excused[1]], 95_000)).toEqual([]);
+    // A component that then stays silent is silent again 30 s after the outage.
+    expect(healthState(excused[1], 120_000, policy)).toBe('silent');
+  });
+
+  it('one already silent before the outage keeps its clock', () => {
+    const dead = beat(undefined, 'scanner', 0);
+    expect(excuseOutage(dead, { fromMs: 40_000, toMs: 90_000 }, policy)).toBe(dead);
+    const heardAfter = beat(undefined, 'worker', 95_000);
+    expect(excuseOutage(heardAfter, outage, policy)).toBe(heardAfter);
+  });
+
+  it('overlapping reports of the same outage widen it; a later one replaces it', () => {
+    expect(mergeOutage(outage, { fromMs: 10_000, toMs: 95_000 })).toEqual({ fromMs: 10_000, toMs: 95_000 });
+    expect(mergeOutage(outage, { fromMs: 200_000, toMs: 210_000 })).toEqual({ fromMs: 200_000, toMs: 210_000 });
+    expect(mergeOutage(undefined, outage)).toEqual(outage);
+  });
+});
+
+describe('a component given up on is tried again', () => {
+  const retrying: WatchdogPolicy = { ...policy, retryFailedAfterMs: 300_000 };
+  const failed = { ...beat(undefined, 'scanner', 0), failedReason: 'silent after 3 restarts', failedAtMs: 100_000 };
+  const worker = beat(undefined, 'worker', 400_000);
+  const at = (nowMs: number, components: TrackedComponent[], p = retrying) =>
+    decide({ components, nowMs, policy: p, emergencyRunning: false, busy: new Set(), emergencyRuns: [] });
+
+  it('after its retry back-off, by a healthy side, past the restart limit', () => {
+    expect(failedRetryAtMs(failed, retrying)).toBe(400_000);
+    expect(at(399_999, [failed, worker])).toEqual([]);
+    expect(at(400_000, [failed, worker])).toEqual([
+      { kind: 'mutual_restart', component: 'scanner', healthy: 'worker' },
+    ]);
+    expect(nextWakeMs([failed, beat(undefined, 'worker', 390_000)], 390_000, retrying, [])).toBe(400_000);
+  });
+
+  it('by emergency recovery when nobody else is left, whatever the emergency bound', () => {
+    const silentWorker = { ...beat(undefined, 'worker', 0), failedReason: 'x', failedAtMs: 50_000 };
+    expect(
+      decide({
+        components: [failed, silentWorker],
+        nowMs: 400_000,
+        policy: retrying,
+        emergencyRunning: false,
+        busy: new Set(),
+        emergencyRuns: [390_000, 395_000, 399_000],
+      }),
+    ).toEqual([{ kind: 'emergency', components: ['scanner', 'worker'] }]);
+  });
+
+  it('never, without a retry policy (watchdogs started before the change)', () => {
+    expect(failedRetryAtMs(failed, policy)).toBeUndefined();
+    expect(at(10_000_000, [failed, beat(undefined, 'worker', 10_000_000)], policy)).toEqual([]);
   });
 });

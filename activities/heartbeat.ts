@@ -1,0 +1,49 @@
+// Heartbeats for activities that wait on something outside (an HTTP call, a model's answer, Healer's own
+// entity workflows). While the work runs, the activity tells Temporal every few seconds that its worker
+// is alive; with a heartbeat timeout on the activity (about 20 s), an attempt lost with a killed worker
+// is retried within that time instead of after its whole start-to-close timeout.
+import { Context } from '@temporalio/activity';
+
+/** Well inside the 20 s heartbeat timeouts the workflows set (the SDK throttles what it sends). */
+export const HEARTBEAT_EVERY_MS = 5_000;
+
+function currentContext(): Context | undefined {
+  try {
+    return Context.current();
+  } catch {
+    return undefined; // not in an activity (a unit test, or a helper called directly)
+  }
+}
+
+/**
+ * Awaits `work`, heartbeating every few seconds until it settles. `details` are what the heartbeats
+ * carry (a retried attempt reads the last ones as `heartbeatDetails`), sent once at the start too;
+ * without it they carry nothing.
+ */
+export async function whileHeartbeating<T>(
+  work: Promise<T>,
+  details?: () => unknown,
+  everyMs = HEARTBEAT_EVERY_MS,
+): Promise<T> {
+  const context = currentContext();
+  if (!context) return work;
+  const beat = (): void => (details ? context.heartbeat(details()) : context.heartbeat());
+  // Details are recorded at once, so an attempt killed early still hands them to its retry.
+  if (details) beat();
+  const timer = setInterval(beat, everyMs);
+  try {
+    return await work;
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+type AsyncFunctions = Record<string, (...args: never[]) => Promise<unknown>>;
+
+/** The same activities, each heartbeating while it runs. */
+export function heartbeating<T extends AsyncFunctions>(activities: T): T {
+  const wrapped: Record<string, unknown> = {};
+  for (const [name, run] of Object.entries(activities))
+    wrapped[name] = (...args: never[]) => whileHeartbeating(run(...args));
+  return wrapped as T;
+}
