@@ -23,6 +23,11 @@ export interface HealerMetrics {
   linesScanned: Counter<'source'>;
   /** Detections delivered to their session, by catalog code and source (repeats folded into one count each). */
   detections: Counter<'code' | 'source'>;
+  /**
+   * Detections their session recorded, counted by the worker once per batch id: the truth for "how many
+   * failures", where `detections` (the sender's count) counts again a batch re-sent after a crash.
+   */
+  detectionsRecorded: Counter<'code' | 'source'>;
   /** Signals sent to workflows, by signal name (detections, agentStarted, toolInventory, end, heartbeat). */
   signalsSent: Counter<'signal'>;
   /** Detections per `detections` signal. */
@@ -90,6 +95,11 @@ export function createMetrics(opts: MetricsOptions = {}): HealerMetrics {
     detections: counter(
       'healer_detections_total',
       'Detections delivered to their session, by catalog code and source.',
+      ['code', 'source'],
+    ),
+    detectionsRecorded: counter(
+      'healer_detections_recorded_total',
+      'Detections sessions recorded, by catalog code and source: a batch re-sent after a crash counts once.',
       ['code', 'source'],
     ),
     signalsSent: counter('healer_signals_sent_total', 'Signals sent to Healer workflows, by signal name.', ['signal']),

@@ -5,7 +5,8 @@
 // What makes one trace from an API request to an activity: the API's request span (api/tracing.ts), the
 // Temporal client interceptor that carries the context in workflow start/signal headers, the workflow
 // interceptors in the traced workflow bundle (runtime/workflow-bundle.ts) that continue it into child
-// workflows and activities, and the activity interceptors the workers add (workers/observability.ts).
+// workflows and activities, the activity interceptors the workers add (workers/observability.ts), and a
+// client span for each HTTP call an activity makes (runtime/http-tracing.ts).
 import { context, SpanStatusCode, trace, type Attributes, type Tracer } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
@@ -14,6 +15,7 @@ import { Resource } from '@opentelemetry/resources';
 import { BasicTracerProvider, BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry/lib/client';
 import type { WorkflowClientInterceptor } from '@temporalio/client';
+import { traceHttpClients } from './http-tracing';
 
 export interface TracingOptions {
   /** service.name of the spans: healer-api, healer-worker, … */
@@ -49,7 +51,16 @@ export function startTracing(opts: TracingOptions): Tracing {
     contextManager: new AsyncLocalStorageContextManager().enable(),
     propagator: new W3CTraceContextPropagator(),
   });
-  active = { enabled: true, resource, spanProcessor, shutdown: () => provider.shutdown() };
+  const stopHttpTracing = traceHttpClients(trace.getTracer('healer-http'));
+  active = {
+    enabled: true,
+    resource,
+    spanProcessor,
+    shutdown: () => {
+      stopHttpTracing();
+      return provider.shutdown();
+    },
+  };
   return active;
 }
 

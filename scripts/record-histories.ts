@@ -19,6 +19,7 @@ import { modelScenarios } from './histories/model-scenarios';
 import { watchdogScenarios } from './histories/watchdog-scenarios';
 import { ciScenarios } from './histories/ci-scenarios';
 import { contextScenarios } from './histories/context-scenarios';
+import { auditScenarios } from './histories/audit-scenarios';
 
 const allScenarios: Scenario[] = [
   ...sessionScenarios,
@@ -27,6 +28,7 @@ const allScenarios: Scenario[] = [
   ...watchdogScenarios,
   ...ciScenarios,
   ...contextScenarios,
+  ...auditScenarios,
 ];
 // `npm run record-histories -- NAME …` records only the named scenarios (the others keep their files).
 const only = process.argv.slice(2);

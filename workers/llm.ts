@@ -7,6 +7,7 @@ import type { HealerConfig } from '../runtime/config';
 import { llmWorkerOptions } from './llm-options';
 import type { RunningWorker } from './main';
 import { observeWorker } from './observability';
+import { WORKER_RESILIENCE } from './resilience';
 
 export async function startLlmWorker(
   config: HealerConfig,
@@ -32,6 +33,7 @@ export async function startLlmWorker(
       namespace: config.temporal.namespace,
       ...llmWorkerOptions(config.llmRatePerSecond),
       activities: gateway.activities,
+      ...WORKER_RESILIENCE,
       shutdownGraceTime: '20s',
       ...overrides,
     }),

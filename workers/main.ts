@@ -8,6 +8,7 @@ import { workflowBundlePath } from '../runtime/workflow-bundle';
 import { activeTracing } from '../runtime/tracing';
 import { TASK_QUEUE } from '../core/contract';
 import { observeWorker } from './observability';
+import { WORKER_RESILIENCE } from './resilience';
 
 /** Production loads the pre-built bundle (`npm run build`; the traced one when tracing is on); from source, bundle at start. */
 export function workflowSource(): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
@@ -34,6 +35,7 @@ export async function startMainWorker(
       taskQueue: TASK_QUEUE,
       ...workflowSource(),
       activities: createActivities({ config }),
+      ...WORKER_RESILIENCE,
       // Drain in-flight activities on SIGINT/SIGTERM before exiting.
       shutdownGraceTime: '20s',
       ...overrides,

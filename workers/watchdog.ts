@@ -1,6 +1,6 @@
 // The watchdog's own small worker (`healer watchdog`): task queue `healer-watchdog`, serving only the
-// watchdog and playbook workflows and the recovery activities, so it keeps running when the main
-// workers are down. It also makes sure `watchdog-<namespace>` exists.
+// watchdog, playbook and audit mirror (`audit-<namespace>`) workflows and the recovery activities, so it
+// keeps running when the main workers are down. It also makes sure `watchdog-<namespace>` exists.
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -11,12 +11,14 @@ import { createGitHubActivities, type GitHubDeps } from '../activities/incident/
 import { createNotifyActivities } from '../activities/incident/notify';
 import { kubeConfigFrom } from '../activities/kubernetes';
 import { AuditLog } from '../activities/watchdog/audit';
+import { createAuditMirror } from '../activities/watchdog/audit-mirror';
 import { createWatchdogWorkerActivities } from '../activities/watchdog/watchdog';
 import type { HealerConfig } from '../runtime/config';
 import { projectRoot } from '../runtime/paths';
 import { DEFAULT_K8S_NAMESPACE, WATCHDOG_TASK_QUEUE, watchdogWorkflowId } from '../core/contract';
 import type { WatchdogInput, WatchdogSettings } from '../core/contract';
 import { observeWorker } from './observability';
+import { WORKER_RESILIENCE } from './resilience';
 
 export interface WatchdogWorkerOptions {
   /** Temporal address and namespace (ignored when `connection` is given). */
@@ -84,7 +86,12 @@ export async function runWatchdogWorker(opts: WatchdogWorkerOptions): Promise<Ru
       ...(opts.kube ? { kube: opts.kube } : {}),
       ...(opts.deploymentFor ? { deploymentFor: opts.deploymentFor } : {}),
     },
-    audit: { log: new AuditLog(opts.auditLogPath), actor },
+    audit: {
+      log: new AuditLog(opts.auditLogPath),
+      actor,
+      // Served by this worker: the mirror lives on the watchdog's queue, like the watchdog.
+      mirror: createAuditMirror({ client, namespace, taskQueue }),
+    },
     escalate: {
       actor,
       ...(opts.github
@@ -106,6 +113,7 @@ export async function runWatchdogWorker(opts: WatchdogWorkerOptions): Promise<Ru
         ? { workflowBundle: opts.workflowBundle }
         : { workflowsPath: require.resolve('../workflows/watchdog/watchdog') }),
       activities,
+      ...WORKER_RESILIENCE,
       shutdownGraceTime: '10s',
       ...opts.workerOptions,
     }),

@@ -17,6 +17,9 @@ export function workflowMetricSinks(metrics: HealerMetrics): InjectedSinks<Heale
       incidentFinished: sink((outcome: string, code: string) => metrics.incidents.inc({ outcome, code })),
       playbookFinished: sink((playbook: string, outcome: string) => metrics.playbookRuns.inc({ playbook, outcome })),
       heartbeatReceived: sink((component: string) => metrics.watchdogHeartbeats.inc({ sender: component })),
+      detectionsRecorded: sink((code: string, source: string, occurrences: number) =>
+        metrics.detectionsRecorded.inc({ code, source }, occurrences),
+      ),
     },
   };
 }

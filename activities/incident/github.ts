@@ -15,6 +15,7 @@ import { repoSlug, splitRepo } from '../../core/incident/repo';
 import type { FileEdit } from '../../core/incident/schemas';
 import { checkEditPaths, type PathPolicy } from '../../core/incident/path-policy';
 import { heartbeating } from '../heartbeat';
+import { absorbingBlips, BLIP_PAUSES_MS, retryingReads } from './github-blips';
 
 export interface IssueRef {
   repo: string;
@@ -69,12 +70,22 @@ export interface GitHubDeps {
 /** Octokit as Healer uses it. Failed requests are not logged by Octokit: we classify them (404s are often expected). */
 export function createOctokit(token: string, baseUrl = 'https://api.github.com'): Octokit {
   const quiet = (): void => undefined;
-  return new Octokit({
+  const octokit = new Octokit({
     auth: token,
     baseUrl,
     userAgent: 'healer',
     log: { debug: quiet, info: quiet, warn: quiet, error: quiet },
   });
+  octokit.hook.wrap('request', retryingReads(readRetryDelayMs));
+  return octokit;
+}
+
+/** Before a read is sent again: GitHub's own delay when rate limited, a short pause after a blip. */
+function readRetryDelayMs(error: unknown, attempt: number): number | undefined {
+  const rateLimited = rateLimitDelayMs(error, Date.now());
+  if (rateLimited !== undefined) return rateLimited;
+  const status = statusOf(error);
+  return status === undefined || status >= 500 || status === 408 ? BLIP_PAUSES_MS[attempt] : undefined;
 }
 
 // ── failure classification ─────────────────────────────────────────────────────────────────────────
@@ -136,9 +147,12 @@ export function signal(): AbortSignal | undefined {
 
 // ── activities ─────────────────────────────────────────────────────────────────────────────────────
 
-/** Each activity heartbeats while it runs: a worker killed mid-call is noticed within the heartbeat timeout. */
+/**
+ * Each activity heartbeats while it runs (a worker killed mid-call is noticed within the heartbeat
+ * timeout) and absorbs a blip by trying again at once (github-blips.ts).
+ */
 export function createGitHubActivities(deps: GitHubDeps) {
-  return heartbeating(gitHubEffects(deps));
+  return heartbeating(absorbingBlips(gitHubEffects(deps)));
 }
 
 function gitHubEffects(deps: GitHubDeps) {

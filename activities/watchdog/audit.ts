@@ -1,12 +1,14 @@
 // The audit log on disk: append-only JSON lines, hash-chained (core/audit). Appends are idempotent:
 // each carries a key derived from the action (playbook run + step), and an append whose key is already
 // in the log's tail returns the existing entry, so a retried activity is recorded exactly once.
-// One writer per file: the watchdog worker. Appends inside the process are serialised.
+// One writer per file: the watchdog worker. Appends inside the process are serialised. Each entry is
+// then mirrored into Temporal (audit-mirror.ts), so the chain can be verified from any pod.
 import { createHash } from 'node:crypto';
 import { mkdir, open, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { chainEntry, type AuditEntry, type AuditInput } from '../../core/watchdog/audit/entry';
 import type { StepRequest } from '../../core/watchdog/playbook/types';
+import type { MirrorEntry } from './audit-mirror';
 
 export const sha256Hex = (text: string): string => createHash('sha256').update(text).digest('hex');
 
@@ -73,13 +75,35 @@ export class AuditLog {
   }
 }
 
+/** What records audit entries: the file, then the mirror. */
+export type AuditRecorder = Pick<AuditLog, 'append' | 'tail'>;
+
+/**
+ * The file, with every entry append returns (new, or the existing one for a retried key) sent to the
+ * mirror; without a mirror (unit tests, no Temporal client) the file alone.
+ */
+export function mirroredLog(log: AuditLog, mirror?: MirrorEntry): AuditRecorder {
+  if (!mirror) return log;
+  return {
+    async append(input) {
+      const entry = await log.append(input);
+      await mirror(entry);
+      return entry;
+    },
+    tail: () => log.tail(),
+  };
+}
+
 export interface AuditDeps {
   log: AuditLog;
   /** Who is acting, e.g. `watchdog/<hostname>`. */
   actor?: string;
+  /** Sends each entry to `audit-<namespace>` in Temporal (unset: the file only). */
+  mirror?: MirrorEntry;
 }
 
-export function createAuditActivities({ log, actor = 'watchdog' }: AuditDeps) {
+export function createAuditActivities({ log: file, actor = 'watchdog', mirror }: AuditDeps) {
+  const log = mirroredLog(file, mirror);
   return {
     /** Record one action; idempotent by `input.key`. */
     async appendAudit(input: AuditInput): Promise<AuditEntry> {

@@ -3,14 +3,15 @@
 // issue by its hidden marker before creating one; activities/notify.ts handles Discord's rate limits and
 // redaction). The audit log records each escalation once; a second call with the same key is a no-op.
 import { HEALER_LABEL, incidentMarker } from '../../core/incident/render';
-import type { AuditLog } from './audit';
+import type { AuditRecorder } from './audit';
 import type { GitHubActivities } from '../incident/github';
 import type { NotifyActivities } from '../incident/notify';
 
 export const ESCALATION_LABEL = 'healer-escalation';
 
 export interface EscalateDeps {
-  audit: AuditLog;
+  /** The audit log (mirrored into Temporal when the worker has a client). */
+  audit: AuditRecorder;
   /** The healing chain's GitHub activities (a null Octokit inside means dry run). */
   github?: Pick<GitHubActivities, 'findOrCreateIssue'>;
   /** Where escalation issues go (HEALER_ISSUES_REPO); without it no issue is opened. */

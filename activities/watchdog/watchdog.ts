@@ -8,7 +8,7 @@ import type { Client } from '@temporalio/client';
 import { loadPlaybook as parsePlaybook } from '../../core/watchdog/playbook/loader';
 import type { Playbook, StepRequest } from '../../core/watchdog/playbook/types';
 import { emergencyModeSignal, watchdogStatusQuery, type ComponentView } from '../../core/contract';
-import { createAuditActivities, type AuditDeps } from './audit';
+import { createAuditActivities, mirroredLog, type AuditDeps } from './audit';
 import { createEscalateActivities, type EscalateDeps } from './escalate';
 import { createRestartActivities, type RestartDeps } from './restart';
 
@@ -99,7 +99,7 @@ export function createWatchdogWorkerActivities(deps: WatchdogWorkerActivityDeps)
     ...createWatchdogStateActivities(deps),
     ...createRestartActivities({ client: deps.client, ...deps.restart }),
     ...createAuditActivities(deps.audit),
-    ...createEscalateActivities({ ...deps.escalate, audit: deps.audit.log }),
+    ...createEscalateActivities({ ...deps.escalate, audit: mirroredLog(deps.audit.log, deps.audit.mirror) }),
   };
 }
 

@@ -2,6 +2,7 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { StepOutcome } from '../watchdog/playbook/types';
 import type { Outage, TrackedComponent, WatchdogPolicy } from '../watchdog/health';
+import type { AuditEntry, ChainAnchor } from '../watchdog/audit/entry';
 
 /** A component's "I am alive" message, sent every 10 s (runtime/heartbeat.ts). */
 export interface Heartbeat {
@@ -116,6 +117,54 @@ export interface WatchdogCarriedState {
 }
 
 export const watchdogStatusQuery = defineQuery<WatchdogView>('watchdogStatus');
+
+// ── audit mirror ──────────────────────────────────────────────────────────────────────────────────
+
+/** The watchdog's audit log mirrored into Temporal, so any pod can verify it (the file is on the watchdog's volume). */
+export const auditWorkflowId = (namespace: string): string => `audit-${namespace}`;
+
+/** Something wrong the mirror saw as entries arrived; kept, never repaired, so verification reports it. */
+export interface AuditMirrorBreak {
+  seq: number;
+  reason: string;
+}
+
+/** The mirror's chain: the kept entries (by seq) and the anchor they chain from. */
+export interface AuditMirrorState {
+  /** The entry just before the first kept one (seq 0 and the genesis hash while nothing was dropped). */
+  anchor: ChainAnchor;
+  entries: AuditEntry[];
+  /** The first breaks seen (bounded), and how many there were in all. */
+  breaks: AuditMirrorBreak[];
+  breakCount: number;
+}
+
+export interface AuditMirrorInput {
+  namespace: string;
+  /** State carried across continue-as-new. */
+  carried?: AuditMirrorState;
+}
+
+/** Entries with `seq > afterSeq` (default: from the anchor), oldest first, at most `limit`. */
+export interface AuditMirrorPageRequest {
+  afterSeq?: number;
+  limit?: number;
+}
+
+export interface AuditMirrorPage {
+  anchor: ChainAnchor;
+  /** Entries the mirror holds. */
+  count: number;
+  entries: AuditEntry[];
+  /** Pass as `afterSeq` for the next page; absent on the last page. */
+  nextAfterSeq?: number;
+  breaks: AuditMirrorBreak[];
+  breakCount: number;
+}
+
+/** One chained entry, as appended to the file (a re-sent seq is ignored). */
+export const auditEntrySignal = defineSignal<[AuditEntry]>('auditEntry');
+export const auditEntriesQuery = defineQuery<AuditMirrorPage, [AuditMirrorPageRequest]>('auditEntries');
 
 // ── playbook ──────────────────────────────────────────────────────────────────────────────────────
 

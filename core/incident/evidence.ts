@@ -42,6 +42,27 @@ export function takeDueEvidence(
   return due;
 }
 
+/**
+ * Removes and returns the pending evidence of incidents that never had any forwarded (a first repeat
+ * goes at once), marking it sent. Decided from the outbox alone, never from the clock.
+ */
+export function takeFirstEvidence(
+  outbox: EvidenceOutbox,
+  nowMs: number,
+): Array<{ incidentId: string; detection: Detection }> {
+  const first: Array<{ incidentId: string; detection: Detection }> = [];
+  for (const [incidentId, detection] of Object.entries(outbox.pending)) {
+    if (outbox.lastSentAt[incidentId] !== undefined) continue;
+    first.push({ incidentId, detection });
+    delete outbox.pending[incidentId];
+    outbox.lastSentAt[incidentId] = nowMs;
+  }
+  return first;
+}
+
+export const hasPendingEvidence = (outbox: EvidenceOutbox | undefined): boolean =>
+  outbox !== undefined && Object.keys(outbox.pending).length > 0;
+
 /** Milliseconds until the next pending evidence may go, or undefined when nothing is pending. */
 export function msUntilEvidenceDue(outbox: EvidenceOutbox, nowMs: number, intervalMs: number): number | undefined {
   const waits = Object.keys(outbox.pending).map((id) => Math.max(0, dueAt(outbox, id, intervalMs) - nowMs));

@@ -5,7 +5,7 @@
 import type { ActivityOptions } from '@temporalio/common';
 import { LLM_TASK_QUEUE } from '../contract';
 
-export const GATEWAY_HEARTBEAT_TIMEOUT = '20 seconds';
+export const GATEWAY_HEARTBEAT_TIMEOUT = '10 seconds';
 
 export interface GenerateStructuredTimeouts {
   /** Must match the gateway's chainDeadlineMs (default 120 s). */

@@ -28,6 +28,11 @@ export async function benchApiLatency(
     HEALER_STATE_DIR: dir,
     HEALER_API_RATE_LIMIT: '0',
     HEALER_API_RATE_LIMIT_LOGS: '0',
+    // Each session's pre-flight window ends with a workflow task and a search-attribute update; 2,000
+    // sessions started within seconds would end theirs together, mid-measurement (the list then reads a
+    // visibility store busy with 2,000 writes: p99 about 1 s here). A short window, and 30 s of quiet
+    // once all are running, let them settle first: the figure is the list of 2,000 existing sessions.
+    HEALER_PREFLIGHT_WINDOW_MS: '5000',
   });
   const worker = await startMainWorker(config);
   const api = await startApi(config);
@@ -64,7 +69,7 @@ export async function benchApiLatency(
     const connection = await Connection.connect({ address: server.address });
     const count = async () =>
       Number((await new Client({ connection }).workflow.count(`WorkflowType = 'playSession'`)).count);
-    const settleMs = await settle(count, listSessions);
+    const settleMs = await settle(count, listSessions, 30_000);
     await connection.close();
     list = { sessions: listSessions, settleMs, ...(await listUnderConcurrency(api.url, 30)) };
     push = await pushUnderConnections(

@@ -4,7 +4,8 @@
 //   --incidents 50  --sessions 10  --github-faults 0.1,0.2,0.1 (502 before apply, applied then 502,
 //   secondary rate limit)  --kill worker,llm-worker  --kill-every 3000-5000 (ms)  --temporal-kill-after
 //   20000 (ms after the first push; 0: never)  --push-every 1000 (ms)  --timeout 300000 (ms per run)
-//   --seed 1  --baseline 1
+//   --seed 1  --baseline 1  --keep 0 (1: keep each run's state directory, its Temporal database and
+//   component logs, to inspect afterwards)
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,7 +40,7 @@ function numbers(name: string, fallback: string, count: number): number[] {
   return values;
 }
 
-async function oneRun(options: ChaosOptions, faults: FaultRates): Promise<ChaosRunResult> {
+async function oneRun(options: ChaosOptions, faults: FaultRates, keep: boolean): Promise<ChaosRunResult> {
   const stateDir = mkdtempSync(join(tmpdir(), `healer-chaos-${options.label}-`));
   const log = (line: string) => console.error(line);
   const github = await startFakeGitHub({ files: { [CHAOS_FILE]: 'pub fn load() -> u32 { None.unwrap() }\n' } });
@@ -58,7 +59,8 @@ async function oneRun(options: ChaosOptions, faults: FaultRates): Promise<ChaosR
   } finally {
     await stack.stop();
     await Promise.all([proxy.stop(), github.stop(), gemini.stop()]);
-    rmSync(stateDir, { recursive: true, force: true });
+    if (keep) log(`[${options.label}] state kept in ${stateDir}`);
+    else rmSync(stateDir, { recursive: true, force: true });
   }
 }
 
@@ -77,6 +79,7 @@ async function main(): Promise<void> {
   const [pushEveryMs] = numbers('push-every', '1000', 1);
   const [seed] = numbers('seed', '1', 1);
   const [baseline] = numbers('baseline', '1', 1);
+  const [keep] = numbers('keep', '0', 1);
   const kill = option('kill', 'worker,llm-worker').split(',').filter(Boolean);
   const common = { incidents, sessions, repository: REPO, pushEveryMs, timeoutMs, seed };
 
@@ -85,6 +88,7 @@ async function main(): Promise<void> {
     results.baseline = await oneRun(
       { ...common, label: 'baseline', kill: [], killEveryMs: [killMin, killMax] },
       NO_FAULTS,
+      keep > 0,
     );
   results.faults = await oneRun(
     {
@@ -95,6 +99,7 @@ async function main(): Promise<void> {
       ...(temporalKillAfter > 0 ? { killTemporalAfterMs: temporalKillAfter } : {}),
     },
     { beforeApply, afterApply, secondaryRateLimit },
+    keep > 0,
   );
 
   const targets = evaluateTargets(results.faults, results.baseline);

@@ -129,7 +129,9 @@ export const sessionScenarios: Scenario[] = [
     },
   },
   {
-    name: 'session-evidence-outbox',
+    // Evidence sent on its timer (session-evidence-on-timer); session-evidence-outbox.json is the same
+    // scenario recorded before that patch, when each wake-up compared the clock.
+    name: 'session-evidence-on-timer',
     async run({ client, taskQueue, suffix }) {
       const input = payload(`rec-evidence-${suffix}`);
       // coderun mode with approval: the incident stays open at the gate while repeats arrive.

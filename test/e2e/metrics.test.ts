@@ -115,6 +115,7 @@ describe('metrics count what the demo scenario does', () => {
 
     expect(moved('healer_lines_scanned_total', { source: 'http' })).toBe(11);
     expect(moved('healer_detections_total', { source: 'http' })).toBe(4);
+    expect(moved('healer_detections_recorded_total', { source: 'http' })).toBe(4);
     const codes = view.incidents.map((i: { code: string }) => i.code).sort();
     for (const code of new Set<string>(codes))
       expect(moved('healer_incidents_total', { outcome: 'opened', code })).toBe(

@@ -66,11 +66,13 @@ test('killed mid-stream and started elsewhere with only its state volume, the sc
     appendFileSync(logFile, `${Array.from({ length: count }, (_, i) => failure(written + i)).join('\n')}\n`);
     written += count;
   };
-  // The log grows the whole time, in small appends.
+  // The log grows the whole time, in small appends; past 1,000 lines it waits for the kill, so the kill
+  // lands mid-stream however slowly the scanner starts.
   let growing = true;
+  let killed = false;
   const growth = (async () => {
     while (growing && written < 4000) {
-      write(50);
+      if (killed || written < 1000) write(50);
       await new Promise((r) => setTimeout(r, 15));
     }
   })();
@@ -79,6 +81,7 @@ test('killed mid-stream and started elsewhere with only its state volume, the sc
   const seenBeforeKill = await eventually(total, (n) => n >= 600, 30_000);
   scanner.kill('SIGKILL');
   await exited(scanner);
+  killed = true;
   await new Promise((r) => setTimeout(r, 300)); // lines keep arriving while no scanner runs
 
   scanner = startScanner(pv, logFile, playId);

@@ -48,7 +48,12 @@ describe('session: failures past the open-incident cap', () => {
     const opened: string[] = [];
     /** Rejects the open incident of `fingerprint` once it waits at its gate; resolves with the session after. */
     const finish = async (fingerprint: string, expectOpen: number): Promise<SessionView> => {
-      const id = (await service.get(playId)).incidents.find((i) => i.fingerprint === fingerprint)!.id;
+      // A live view (under load a read may fall back to the last-known, stale one, which lists no incidents).
+      const live = await eventually(
+        () => service.get(playId),
+        (v) => v.incidents.some((i) => i.fingerprint === fingerprint),
+      );
+      const id = live.incidents.find((i) => i.fingerprint === fingerprint)!.id;
       const incident = client.workflow.getHandle(id);
       await eventually(
         () => incident.query<IncidentView>('status'),

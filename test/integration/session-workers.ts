@@ -5,6 +5,8 @@ import type { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import { createModelActivities } from '../../activities/model';
 import { loadConfig } from '../../runtime/config';
+import type { HealerMetrics } from '../../runtime/metrics';
+import { observeWorker } from '../../workers/observability';
 import { closeTestConnections, createTestWorker, testClient, uniqueTaskQueue } from '../support/temporal';
 
 export interface SessionWorkers {
@@ -12,16 +14,18 @@ export interface SessionWorkers {
   llmTaskQueue: string;
 }
 
-/** Registers beforeAll/afterAll that run the workers for the whole test file. */
-export function useSessionWorkers(name: string): SessionWorkers {
+/**
+ * Registers beforeAll/afterAll that run the workers for the whole test file; with `metrics`, the main
+ * worker reports to it as production workers do (observeWorker: activity timing, workflow sinks).
+ */
+export function useSessionWorkers(name: string, options: { metrics?: HealerMetrics } = {}): SessionWorkers {
   const queues = { taskQueue: uniqueTaskQueue(name), llmTaskQueue: uniqueTaskQueue(`${name}-llm`) };
   const workers: Worker[] = [];
   const runs: Promise<void>[] = [];
   beforeAll(async () => {
     const config = loadConfig({ HEALER_LOG_LEVEL: 'silent', HEALER_STATE_DIR: process.env.HEALER_TEST_DIR });
-    workers.push(
-      await createTestWorker({ taskQueue: queues.taskQueue, activities: createActivities({ config, kube: null }) }),
-    );
+    const main = { taskQueue: queues.taskQueue, activities: createActivities({ config, kube: null }) };
+    workers.push(await createTestWorker(options.metrics ? observeWorker(main, options.metrics) : main));
     workers.push(
       await createTestWorker({
         taskQueue: queues.llmTaskQueue,

@@ -16,6 +16,7 @@ import { loadConfig } from '../../runtime/config';
 import { startTracing, tracingClientInterceptors } from '../../runtime/tracing';
 import { TRACED_WORKFLOW_INTERCEPTOR_MODULES } from '../../runtime/workflow-bundle';
 import { observeWorker } from '../../workers/observability';
+import { startFakeGemini, type FakeGemini } from '../fakes/gemini';
 import { http } from '../support/api';
 import { samplePayload } from '../support/sessions';
 import {
@@ -38,6 +39,7 @@ const workers: Worker[] = [];
 const runs: Promise<void>[] = [];
 let app: FastifyInstance;
 let url: string;
+let gemini: FakeGemini;
 
 beforeAll(async () => {
   expect(tracing.enabled).toBe(true);
@@ -61,7 +63,21 @@ beforeAll(async () => {
   });
   const activities = createActivities({ config, kube: null });
   workers.push(await createTestWorker(observeWorker({ taskQueue, workflowBundle, activities })));
-  const model = createModelActivities({ client, logDir: join(config.stateDir, `${taskQueue}-logs`) });
+  // The model gateway calls the Gemini fake over HTTP: that call is a client span of its activity.
+  gemini = await startFakeGemini({ apiKey: 'trace-key' });
+  const model = createModelActivities({
+    client,
+    logDir: join(config.stateDir, `${taskQueue}-logs`),
+    apiKey: 'trace-key',
+    baseUrl: gemini.url,
+    config: {
+      fallbackModels: ['gemini-2.5-flash'],
+      dailyBudgetUsd: 100,
+      stateTaskQueue: taskQueue,
+      healthWorkflowId: uniqueId('trace-health'),
+      budgetWorkflowPrefix: `${uniqueId('trace-budget')}-`,
+    },
+  });
   workers.push(await createTestWorker(observeWorker({ taskQueue: llmTaskQueue, activities: model })));
   for (const w of workers) runs.push(w.run());
 }, 120_000);
@@ -71,6 +87,7 @@ afterAll(async () => {
   for (const w of workers) w.shutdown();
   await Promise.all(runs);
   await tracing.shutdown();
+  await gemini?.stop();
   await closeTestConnections();
 });
 
@@ -108,6 +125,17 @@ test('a session start request and a log push are each one trace, down to the act
     ]),
   );
   expect(names.filter((n) => n.startsWith('RunActivity:')).length).toBeGreaterThanOrEqual(2);
+  // The model call is an HTTP client span under the gateway's activity, and the fake received the trace.
+  const modelActivity = trace.find((s) => s.name === 'RunActivity:generateStructured')!;
+  const modelCall = trace.find(
+    (s) => s.name === `POST ${new URL(gemini.url).host}` && s.parentSpanId === modelActivity.spanContext().spanId,
+  );
+  expect(modelCall?.attributes['http.response.status_code']).toBe(200);
+  expect(String(modelCall?.attributes['url.full'])).toContain(':generateContent');
+  const generate = gemini.requests.find(
+    (r) => r.model !== undefined && String(r.headers.traceparent).includes(start.spanContext().traceId),
+  );
+  expect(generate).toBeDefined();
   const activity = trace.find(named('RunActivity:'))!;
   expect(activity.resource.attributes['service.name']).toBe('healer-test');
   // Its ancestry (through the still-open workflow spans) goes back to the request span.

@@ -20,3 +20,4 @@ export const modelHealth = afterATimer(healer.modelHealth);
 export const ciRunIntake = afterATimer(healer.ciRunIntake);
 export const ciPoller = afterATimer(healer.ciPoller);
 export const sessionLogStore = afterATimer(healer.sessionLogStore);
+export const auditMirror = afterATimer(healer.auditMirror);

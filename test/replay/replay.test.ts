@@ -36,6 +36,10 @@ test('there are recorded histories to replay', () => {
       'session-preflight-checklist.json',
       'incident-linked-shared-cause.json',
       'sessionLogStore-continue-as-new.json',
+      // Evidence sent on its timer, not by reading the clock (the recording before it: session-evidence-outbox).
+      'session-evidence-on-timer.json',
+      // The watchdog's audit log mirrored into Temporal, continuing as new with its entries.
+      'auditMirror-continue-as-new.json',
       // Recorded before sessions opened incidents: they replay through the patched() old path.
       'session-before-incidents-detections-and-end.json',
       // Recorded before the approve/reject validators: a refused decision sits in the history.
@@ -90,6 +94,7 @@ test('the replay check fails on a non-deterministic change to any workflow kind'
       'ciRunIntake',
       'ciPoller',
       'sessionLogStore',
+      'auditMirror',
     ]),
   );
 });

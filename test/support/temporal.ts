@@ -2,6 +2,8 @@
 // (started once by test/global-setup.ts).
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, DefaultLogger, Worker, type WorkerOptions } from '@temporalio/worker';
+import { healerMetrics } from '../../runtime/metrics';
+import { workflowMetricSinks } from '../../workers/worker-metrics';
 
 let connection: Promise<Connection> | undefined;
 let nativeConnection: Promise<NativeConnection> | undefined;
@@ -57,6 +59,8 @@ export async function createTestWorker(options: Partial<WorkerOptions> & { taskQ
     shutdownGraceTime: '2s',
     ...code,
     ...options,
+    // The metric sinks the workflows report to, as on every production worker (observeWorker).
+    sinks: { ...workflowMetricSinks(healerMetrics()), ...options.sinks },
   });
 }
 

@@ -76,6 +76,7 @@ describe('healer --help', () => {
     const { code, out, err } = await run(['audit', 'verify', '--help']);
     expect(code).toBe(0);
     expect(out).toContain('Usage: healer audit verify [options] [file]');
+    expect(out).toMatch(/--temporal[^]*Environment:[^]*TEMPORAL_ADDRESS[^]*HEALER_NAMESPACE[^]*HEALER_AUDIT_LOG/);
     expect(err).toBe('');
   });
 });
@@ -95,6 +96,7 @@ describe('usage errors exit 2 with a message', () => {
     [['session', 'end', 'p1', '--status', 'done'], 'Allowed choices are completed, failed, cancelled'],
     [['session', 'start'], 'healer session start: needs --file PAYLOAD.json, or --play-id and --repository'],
     [['audit', 'check'], "healer audit: unknown command 'check'"],
+    [['audit', 'verify', 'audit.jsonl', '--temporal'], 'healer audit verify: give FILE or --temporal, not both'],
     [['completion', 'fish'], 'Allowed choices are bash, zsh'],
   ])('healer %j', async (argv, message) => {
     const { code, err } = await run(argv);

@@ -1,6 +1,6 @@
 // The incident's activities with their retry and timeout policies. Activities that wait on something
 // outside heartbeat while they run (activities/heartbeat.ts), so each proxy's heartbeat timeout turns an
-// attempt lost with a killed worker into a retry within about 20 s.
+// attempt lost with a killed worker into a retry within about 10 s.
 import { proxyActivities } from '@temporalio/workflow';
 import type { GitHubActivities } from '../../activities/incident/github';
 import type { ContextActivities } from '../../activities/incident/context';
@@ -9,7 +9,7 @@ import type { RemediationActivities } from '../../activities/incident/remediatio
 import type { StructuredRequest, StructuredResult } from '../../core/model/request';
 import { generateStructuredOptions } from '../../core/model/activity-options';
 
-const HEARTBEAT_TIMEOUT = '20 seconds';
+const HEARTBEAT_TIMEOUT = '10 seconds';
 /** Past the deadline these still get this long, so an escalation can reach the issue. */
 const GITHUB_LAST_WINDOW_MS = 10 * 60_000;
 /** How long an effect may keep retrying: until the incident's deadline. */
@@ -31,7 +31,8 @@ export function githubUntil(deadlineMs: number): GitHubActivities {
     retry: {
       initialInterval: '1 second',
       backoffCoefficient: 2,
-      maximumInterval: '1 minute',
+      // A 502 blip or a lost answer is usually over in seconds; rate limits set their own delay.
+      maximumInterval: '15 seconds',
       nonRetryableErrorTypes: ['GitHubRejected', 'GitHubBadRepository', 'HealerBug', 'ForbiddenPath'],
     },
   });

@@ -11,5 +11,7 @@ export interface HealerMetricSinks extends Sinks {
     incidentFinished(outcome: string, code: string): void;
     playbookFinished(playbook: string, outcome: string): void;
     heartbeatReceived(component: string): void;
+    /** Occurrences a session recorded from one batch it had not seen (a re-sent batch is not counted). */
+    detectionsRecorded(code: string, source: string, occurrences: number): void;
   };
 }

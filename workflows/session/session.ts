@@ -25,13 +25,16 @@ import {
   type IncidentRoutingState,
 } from '../../core/incident/routing';
 import { GENERIC_ERROR_CODE } from '../../core/detection/catalog';
+import { countRecordedDetections } from '../observability/detections';
 import {
   DEFAULT_EVIDENCE_INTERVAL_MS,
   dropEvidence,
   emptyOutbox,
+  hasPendingEvidence,
   msUntilEvidenceDue,
   queueEvidence,
   takeDueEvidence,
+  takeFirstEvidence,
 } from '../../core/incident/evidence';
 import {
   applyAgentStarted,
@@ -112,6 +115,12 @@ const GENERIC_ERROR_PATCH = 'session-generic-error-rate';
  * counted); asked only when a failure waits for a slot or a repeat of one arrives.
  */
 const DEFERRED_PATCH = 'session-deferred-incidents-open';
+/**
+ * patched() id guarding evidence sent on its timer: before it, each wake-up compared the clock with the
+ * evidence's due time, and a workflow task retried after a timeout can see another clock on replay
+ * than it saw live (a non-determinism the chaos suite found). Asked only when evidence is pending.
+ */
+const EVIDENCE_TIMER_PATCH = 'session-evidence-on-timer';
 const DEFAULT_MAX_HISTORY_EVENTS = 10_000;
 
 const nowIso = (): string => new Date().toISOString();
@@ -174,6 +183,7 @@ export async function playSession(run: SessionRunInput): Promise<SessionView> {
     if (state.status !== 'active') return;
     const outcome = applyDetections(state, batch.detections, nowIso(), batch.batchId);
     if (outcome.duplicateBatch) return;
+    countRecordedDetections(batch.detections);
     route(outcome);
     preflight.detections(batch.detections, nowIso());
     dirty = true;
@@ -229,9 +239,19 @@ export async function playSession(run: SessionRunInput): Promise<SessionView> {
 
   const evidenceIntervalMs = settings.evidenceIntervalMs ?? DEFAULT_EVIDENCE_INTERVAL_MS;
   const nowMs = (): number => new Date().getTime();
-  const forwardEvidence = async (all: boolean) => {
-    if (!state.evidence) return;
-    const due = takeDueEvidence(state.evidence, nowMs(), evidenceIntervalMs, all);
+  /**
+   * Sends the evidence that may go: all of it when its timer fired or the session ends; on any other
+   * wake-up only first repeats (the clock decides nothing that replay must repeat, only timer lengths).
+   */
+  const forwardEvidence = async (why: 'timer' | 'wake' | 'end') => {
+    if (!state.evidence || !hasPendingEvidence(state.evidence)) return;
+    const now = nowMs();
+    const due =
+      why !== 'wake'
+        ? takeDueEvidence(state.evidence, now, evidenceIntervalMs, true)
+        : patched(EVIDENCE_TIMER_PATCH)
+          ? takeFirstEvidence(state.evidence, now)
+          : takeDueEvidence(state.evidence, now, evidenceIntervalMs, false);
     await Promise.all(due.map(({ incidentId, detection }) => signalEvidence(incidentId, [detection])));
   };
 
@@ -239,14 +259,16 @@ export async function playSession(run: SessionRunInput): Promise<SessionView> {
     const woken = () => dirty || toRoute.length > 0 || state.status !== 'active' || shouldContinueAsNew();
     // With evidence waiting for its interval, wake up when it is due as well.
     const evidenceDueIn = state.evidence && msUntilEvidenceDue(state.evidence, nowMs(), evidenceIntervalMs);
+    let evidenceTimerFired = false;
     if (evidenceDueIn === undefined) await condition(woken);
+    else if (patched(EVIDENCE_TIMER_PATCH)) evidenceTimerFired = !(await condition(woken, Math.max(1, evidenceDueIn)));
     else if (evidenceDueIn > 0) await condition(woken, evidenceDueIn);
     // Sessions started before incidents existed keep their recorded path (no children) on replay.
     if (toRoute.length && patched(INCIDENTS_PATCH)) await routeToIncidents(toRoute.splice(0), session, settings, state);
     else toRoute.length = 0;
     // An incident finished and freed a slot: the failures waiting for one open now, the most urgent first.
     if (freeSlots(state, settings) > 0 && patched(DEFERRED_PATCH)) await openDeferred(session, settings, state);
-    await forwardEvidence(false);
+    await forwardEvidence(evidenceTimerFired ? 'timer' : 'wake');
     if (dirty) {
       dirty = false;
       published.publish(toView(session, state, workflowId));
@@ -259,7 +281,7 @@ export async function playSession(run: SessionRunInput): Promise<SessionView> {
     }
   }
   await condition(allHandlersFinished);
-  await forwardEvidence(true);
+  await forwardEvidence('end');
   const final = toView(session, state, workflowId);
   published.publish(final);
   return final;

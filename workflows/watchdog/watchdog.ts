@@ -38,6 +38,7 @@ import {
   type WatchdogDecision,
 } from '../../core/watchdog/health';
 import { playbook } from './playbook';
+import { auditMirror } from './audit-mirror';
 import {
   emergencyModeSignal,
   heartbeatSignal,
@@ -52,7 +53,8 @@ import {
   type WatchdogView,
 } from '../../core/contract';
 
-export { playbook };
+// The watchdog worker's bundle starts from this file: it serves the playbooks and the audit mirror too.
+export { playbook, auditMirror };
 
 /**
  * Defaults, and why:

@@ -64,6 +64,25 @@ export type ChainVerdict =
   | { ok: true; entries: number; lastHash: string }
   | { ok: false; entries: number; line: number; seq?: number; reason: string };
 
+/** Where a checked stretch of the chain starts: the entry just before its first one (the log's start: seq 0, genesis). */
+export interface ChainAnchor {
+  seq: number;
+  hash: string;
+}
+
+export const GENESIS_ANCHOR: ChainAnchor = { seq: 0, hash: GENESIS_HASH };
+
+/** Why `entry` does not follow `previous` (sequence, link or its own hash), or undefined when it does. */
+export function chainProblem(entry: AuditEntry, previous: ChainAnchor, sha256: Sha256Hex): string | undefined {
+  const expectedSeq = previous.seq + 1;
+  if (entry.seq !== expectedSeq)
+    return `sequence ${String(entry.seq)} where ${expectedSeq} was expected (an entry was removed or reordered)`;
+  if (entry.prevHash !== previous.hash) return 'prevHash does not match the previous entry';
+  const { hash, ...unhashed } = entry;
+  if (hashEntry(unhashed, sha256) !== hash) return 'content does not match its hash (the entry was edited)';
+  return undefined;
+}
+
 /** Check every line of a log; names the first bad line (1-based) and why. Blank lines are ignored. */
 export function verifyChain(lines: string[], sha256: Sha256Hex): ChainVerdict {
   let previous: AuditEntry | undefined;
@@ -81,34 +100,31 @@ export function verifyChain(lines: string[], sha256: Sha256Hex): ChainVerdict {
     if (!entry || typeof entry !== 'object' || typeof entry.hash !== 'string' || typeof entry.prevHash !== 'string') {
       return { ok: false, entries: count, line, reason: 'missing hash or prevHash' };
     }
-    const expectedSeq = previous ? previous.seq + 1 : 1;
-    if (entry.seq !== expectedSeq) {
-      return {
-        ok: false,
-        entries: count,
-        line,
-        seq: entry.seq,
-        reason: `sequence ${String(entry.seq)} where ${expectedSeq} was expected (an entry was removed or reordered)`,
-      };
-    }
-    const expectedPrev = previous ? previous.hash : GENESIS_HASH;
-    if (entry.prevHash !== expectedPrev) {
-      return { ok: false, entries: count, line, seq: entry.seq, reason: 'prevHash does not match the previous entry' };
-    }
-    const { hash, ...unhashed } = entry;
-    if (hashEntry(unhashed, sha256) !== hash) {
-      return {
-        ok: false,
-        entries: count,
-        line,
-        seq: entry.seq,
-        reason: 'content does not match its hash (the entry was edited)',
-      };
-    }
+    const reason = chainProblem(entry, previous ?? GENESIS_ANCHOR, sha256);
+    if (reason) return { ok: false, entries: count, line, seq: entry.seq, reason };
     previous = entry;
     count += 1;
   }
   return { ok: true, entries: count, lastHash: previous ? previous.hash : GENESIS_HASH };
+}
+
+export type SegmentVerdict =
+  { ok: true; entries: number; lastHash: string } | { ok: false; entries: number; seq: number; reason: string };
+
+/**
+ * Check a kept stretch of the chain (oldest first) from its anchor: a mirror that dropped its oldest
+ * entries can still prove the rest link up to the hash of the last one it dropped.
+ */
+export function verifySegment(entries: AuditEntry[], anchor: ChainAnchor, sha256: Sha256Hex): SegmentVerdict {
+  let previous = anchor;
+  for (const [count, entry] of entries.entries()) {
+    const malformed =
+      !entry || typeof entry !== 'object' || typeof entry.hash !== 'string' || typeof entry.prevHash !== 'string';
+    const reason = malformed ? 'missing hash or prevHash' : chainProblem(entry, previous, sha256);
+    if (reason) return { ok: false, entries: count, seq: malformed ? previous.seq + 1 : entry.seq, reason };
+    previous = { seq: entry.seq, hash: entry.hash };
+  }
+  return { ok: true, entries: entries.length, lastHash: previous.hash };
 }
 
 function stripUndefined<T extends object>(value: T): T {

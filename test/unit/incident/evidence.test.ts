@@ -1,9 +1,11 @@
 import {
   dropEvidence,
   emptyOutbox,
+  hasPendingEvidence,
   msUntilEvidenceDue,
   queueEvidence,
   takeDueEvidence,
+  takeFirstEvidence,
 } from '../../../core/incident/evidence';
 import { detection } from '../../support/sessions';
 
@@ -49,5 +51,18 @@ describe('evidence outbox', () => {
     queueEvidence(outbox, 'inc-a', detection('a', { observedAt: at(5) }));
     expect(first.repeats).toBeUndefined();
     expect(outbox.pending['inc-a'].repeats).toBe(2);
+  });
+
+  test('first evidence is taken by the outbox alone, whatever the clock says', () => {
+    const outbox = emptyOutbox();
+    queueEvidence(outbox, 'inc-a', detection('fp-a'));
+    expect(takeFirstEvidence(outbox, 1_000).map((d) => d.incidentId)).toEqual(['inc-a']);
+    queueEvidence(outbox, 'inc-a', detection('fp-a'));
+    queueEvidence(outbox, 'inc-b', detection('fp-b'));
+    // inc-a had evidence forwarded: even far past its interval it waits for the timer (takeDueEvidence).
+    expect(takeFirstEvidence(outbox, 10_000_000).map((d) => d.incidentId)).toEqual(['inc-b']);
+    expect(hasPendingEvidence(outbox)).toBe(true);
+    expect(takeDueEvidence(outbox, 10_000_000, 60_000, true).map((d) => d.incidentId)).toEqual(['inc-a']);
+    expect(hasPendingEvidence(outbox)).toBe(false);
   });
 });

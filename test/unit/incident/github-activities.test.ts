@@ -36,14 +36,33 @@ describe('GitHub activities against the fake GitHub API (real Octokit)', () => {
     expect(fake.requests.some((r) => r.path.includes('page=2'))).toBe(true);
   });
 
-  it('a lost create response does not produce a second issue', async () => {
+  it('a lost create response does not produce a second issue: the blip retry finds it', async () => {
     fake.fail({ method: 'POST', path: /\/issues$/, status: 'lost' });
-    await expect(gh.findOrCreateIssue(issueInput('inc-lost'))).rejects.toMatchObject({
+    const issue = await gh.findOrCreateIssue(issueInput('inc-lost'));
+    expect(issue.created).toBe(false); // the first try created it; its answer was lost
+    expect(fake.issues(REPO)).toHaveLength(1);
+    expect(fake.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/issues'))).toHaveLength(1);
+  });
+
+  it('sends a read again after a blip, in place', async () => {
+    fake.fail({ method: 'GET', path: /\/issues/, status: 502, times: 2 });
+    expect((await gh.findOrCreateIssue(issueInput('inc-read-blip'))).created).toBe(true);
+    expect(fake.pendingFailures()).toBe(0);
+    // Two failed tries of the listing, then the one that answered.
+    expect(fake.requests.filter((r) => r.method === 'GET' && r.path.startsWith(`/repos/${REPO}/issues?`))).toHaveLength(
+      3,
+    );
+  });
+
+  it('runs an effect again after a failed write; a third failure goes to Temporal as retryable', async () => {
+    fake.fail({ method: 'POST', path: /\/issues$/, status: 502, times: 2 });
+    expect((await gh.findOrCreateIssue(issueInput('inc-blip'))).created).toBe(true);
+    fake.fail({ method: 'POST', path: /\/issues$/, status: 502, times: 3 });
+    await expect(gh.findOrCreateIssue(issueInput('inc-blip-3'))).rejects.toMatchObject({
       type: 'GitHubUnavailable',
       nonRetryable: false,
     });
-    const retried = await gh.findOrCreateIssue(issueInput('inc-lost'));
-    expect(retried.created).toBe(false);
+    expect(fake.pendingFailures()).toBe(0);
     expect(fake.issues(REPO)).toHaveLength(1);
   });
 
@@ -63,7 +82,8 @@ describe('GitHub activities against the fake GitHub API (real Octokit)', () => {
     expect(Number(err.nextRetryDelay)).toBeGreaterThan(4000);
     expect(Number(err.nextRetryDelay)).toBeLessThanOrEqual(8000);
 
-    fake.fail({ path: /\/issues$/, status: 429, resetAfterSecs: 3 });
+    // A secondary limit on a write: its delay goes to Temporal (reads wait out a few seconds in place).
+    fake.fail({ method: 'POST', path: /\/issues$/, status: 429, resetAfterSecs: 3 });
     const secondary = (await gh.findOrCreateIssue(issueInput('inc-rl')).catch((e: unknown) => e)) as ApplicationFailure;
     expect(secondary.type).toBe('GitHubRateLimited');
     expect(secondary.nextRetryDelay).toBe(3000);
@@ -71,7 +91,7 @@ describe('GitHub activities against the fake GitHub API (real Octokit)', () => {
   });
 
   it('classifies 5xx as retryable and 422 as not', async () => {
-    fake.fail({ path: /\/issues$/, status: 503 });
+    fake.fail({ method: 'POST', path: /\/issues$/, status: 503, times: 3 }); // past the blip retries
     await expect(gh.findOrCreateIssue(issueInput('x'))).rejects.toMatchObject({
       type: 'GitHubUnavailable',
       nonRetryable: false,
@@ -97,19 +117,14 @@ describe('GitHub activities against the fake GitHub API (real Octokit)', () => {
     fake.fail({ method: 'POST', path: /\/git\/refs$/, status: 'lost' });
     expect((await gh.ensureBranch({ incidentId: 'inc-p', repo: REPO, branch })).created).toBe(false);
     const edits = [{ path: 'src/lib.rs', content: 'fn main() { println!("fixed"); }\n' }];
+    // The commit landed but its answer was lost: the blip retry finds the content already there.
     fake.fail({ method: 'PUT', path: /\/contents\//, status: 'lost' });
-    await expect(
-      gh.commitFiles({ incidentId: 'inc-p', repo: REPO, branch, edits, message: 'fix' }),
-    ).rejects.toBeInstanceOf(ApplicationFailure);
     expect((await gh.commitFiles({ incidentId: 'inc-p', repo: REPO, branch, edits, message: 'fix' })).changed).toEqual(
       [],
     );
     expect(fake.file(REPO, 'src/lib.rs', branch)).toBe(edits[0].content);
 
     fake.fail({ method: 'POST', path: /\/pulls$/, status: 'lost' });
-    await expect(
-      gh.findOrOpenPullRequest({ incidentId: 'inc-p', repo: REPO, branch, title: 'Fix', body: 'Fixes #1' }),
-    ).rejects.toBeInstanceOf(ApplicationFailure);
     const pr = await gh.findOrOpenPullRequest({
       incidentId: 'inc-p',
       repo: REPO,
