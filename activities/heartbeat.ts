@@ -42,12 +42,18 @@ export async function whileHeartbeating<T>(
   }
 }
 
-type AsyncFunctions = Record<string, (...args: never[]) => Promise<unknown>>;
+export type AsyncFunctions = Record<string, (...args: never[]) => Promise<unknown>>;
 
-/** The same activities, each heartbeating while it runs. */
-export function heartbeating<T extends AsyncFunctions>(activities: T): T {
+/** The same activities, each run through `wrap` (which calls `run` with the activity's arguments). */
+export function wrapEach<T extends AsyncFunctions>(
+  activities: T,
+  wrap: (run: () => Promise<unknown>) => Promise<unknown>,
+): T {
   const wrapped: Record<string, unknown> = {};
-  for (const [name, run] of Object.entries(activities))
-    wrapped[name] = (...args: never[]) => whileHeartbeating(run(...args));
+  for (const [name, run] of Object.entries(activities)) wrapped[name] = (...args: never[]) => wrap(() => run(...args));
   return wrapped as T;
 }
+
+/** The same activities, each heartbeating while it runs. */
+export const heartbeating = <T extends AsyncFunctions>(activities: T): T =>
+  wrapEach(activities, (run) => whileHeartbeating(run()));

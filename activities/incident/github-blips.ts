@@ -7,7 +7,7 @@
 //   (activities/incident/github.ts): running it again finds what the failed try may have made.
 // Longer rate limits and refusals are not retried here: their delay is GitHub's to set, or there is none.
 import { ApplicationFailure } from '@temporalio/common';
-import { currentContext } from '../heartbeat';
+import { currentContext, wrapEach, type AsyncFunctions } from '../heartbeat';
 
 /** Pauses before the second and third try. */
 export const BLIP_PAUSES_MS = [250, 1000];
@@ -18,24 +18,18 @@ const isBlip = (error: unknown): boolean => error instanceof ApplicationFailure 
 const pause = (ms: number): Promise<void> =>
   currentContext()?.sleep(ms) ?? new Promise((resolve) => setTimeout(resolve, ms));
 
-type AsyncFunctions = Record<string, (...args: never[]) => Promise<unknown>>;
-
 /** The same effects, each tried again after a blip. */
-export function absorbingBlips<T extends AsyncFunctions>(effects: T, pausesMs: number[] = BLIP_PAUSES_MS): T {
-  const wrapped: Record<string, unknown> = {};
-  for (const [name, run] of Object.entries(effects))
-    wrapped[name] = async (...args: never[]) => {
-      for (let attempt = 0; ; attempt += 1) {
-        try {
-          return await run(...args);
-        } catch (error) {
-          if (!isBlip(error) || attempt >= pausesMs.length) throw error;
-          await pause(pausesMs[attempt]);
-        }
+export const absorbingBlips = <T extends AsyncFunctions>(effects: T, pausesMs: number[] = BLIP_PAUSES_MS): T =>
+  wrapEach(effects, async (run) => {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await run();
+      } catch (error) {
+        if (!isBlip(error) || attempt >= pausesMs.length) throw error;
+        await pause(pausesMs[attempt]);
       }
-    };
-  return wrapped as T;
-}
+    }
+  });
 
 /** The longest rate-limit delay a read waits out in place; a longer one goes to Temporal's durable retry. */
 export const MAX_IN_PLACE_WAIT_MS = 5_000;

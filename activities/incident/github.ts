@@ -84,8 +84,7 @@ export function createOctokit(token: string, baseUrl = 'https://api.github.com')
 function readRetryDelayMs(error: unknown, attempt: number): number | undefined {
   const rateLimited = rateLimitDelayMs(error, Date.now());
   if (rateLimited !== undefined) return rateLimited;
-  const status = statusOf(error);
-  return status === undefined || status >= 500 || status === 408 ? BLIP_PAUSES_MS[attempt] : undefined;
+  return isUnavailable(statusOf(error)) ? BLIP_PAUSES_MS[attempt] : undefined;
 }
 
 // ── failure classification ─────────────────────────────────────────────────────────────────────────
@@ -96,6 +95,8 @@ interface HttpErrorLike {
   response?: { headers?: Record<string, string | number | undefined>; data?: unknown };
 }
 const statusOf = (e: unknown): number | undefined => (e as HttpErrorLike)?.status;
+/** No answer, a server error or a timeout: GitHub was away, not refusing. */
+const isUnavailable = (status: number | undefined): boolean => status === undefined || status >= 500 || status === 408;
 const headersOf = (e: unknown): Record<string, string | number | undefined> =>
   (e as HttpErrorLike)?.response?.headers ?? {};
 const detailOf = (e: unknown): string => {
@@ -130,7 +131,7 @@ export function toFailure(what: string, e: unknown): Error {
       nextRetryDelay: delay,
     });
   }
-  if (status === undefined || status >= 500 || status === 408) {
+  if (isUnavailable(status)) {
     return ApplicationFailure.retryable(`${what}: ${status ?? 'network error'} ${detailOf(e)}`, 'GitHubUnavailable');
   }
   return ApplicationFailure.nonRetryable(`${what}: ${status} ${detailOf(e)}`, 'GitHubRejected');

@@ -31,33 +31,33 @@ export function takeDueEvidence(
   nowMs: number,
   intervalMs: number,
   all = false,
-): Array<{ incidentId: string; detection: Detection }> {
-  const due: Array<{ incidentId: string; detection: Detection }> = [];
-  for (const [incidentId, detection] of Object.entries(outbox.pending)) {
-    if (!all && dueAt(outbox, incidentId, intervalMs) > nowMs) continue;
-    due.push({ incidentId, detection });
-    delete outbox.pending[incidentId];
-    outbox.lastSentAt[incidentId] = nowMs;
-  }
-  return due;
+): OutgoingEvidence[] {
+  return takeEvidence(outbox, nowMs, (incidentId) => all || dueAt(outbox, incidentId, intervalMs) <= nowMs);
 }
 
 /**
  * Removes and returns the pending evidence of incidents that never had any forwarded (a first repeat
  * goes at once), marking it sent. Decided from the outbox alone, never from the clock.
  */
-export function takeFirstEvidence(
+export const takeFirstEvidence = (outbox: EvidenceOutbox, nowMs: number): OutgoingEvidence[] =>
+  takeEvidence(outbox, nowMs, (incidentId) => outbox.lastSentAt[incidentId] === undefined);
+
+type OutgoingEvidence = { incidentId: string; detection: Detection };
+
+/** Removes the pending evidence `mayGo` accepts, marks it sent at `nowMs`, and returns it. */
+function takeEvidence(
   outbox: EvidenceOutbox,
   nowMs: number,
-): Array<{ incidentId: string; detection: Detection }> {
-  const first: Array<{ incidentId: string; detection: Detection }> = [];
+  mayGo: (incidentId: string) => boolean,
+): OutgoingEvidence[] {
+  const taken: OutgoingEvidence[] = [];
   for (const [incidentId, detection] of Object.entries(outbox.pending)) {
-    if (outbox.lastSentAt[incidentId] !== undefined) continue;
-    first.push({ incidentId, detection });
+    if (!mayGo(incidentId)) continue;
+    taken.push({ incidentId, detection });
     delete outbox.pending[incidentId];
     outbox.lastSentAt[incidentId] = nowMs;
   }
-  return first;
+  return taken;
 }
 
 export const hasPendingEvidence = (outbox: EvidenceOutbox | undefined): boolean =>
