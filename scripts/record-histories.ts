@@ -20,6 +20,7 @@ import { watchdogScenarios } from './histories/watchdog-scenarios';
 import { ciScenarios } from './histories/ci-scenarios';
 import { contextScenarios } from './histories/context-scenarios';
 import { auditScenarios } from './histories/audit-scenarios';
+import { WORKER_RESILIENCE } from '../workers/resilience';
 
 const allScenarios: Scenario[] = [
   ...sessionScenarios,
@@ -61,12 +62,14 @@ async function main(): Promise<void> {
     const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: quiet });
     const worker = await Worker.create({
       connection: nativeConnection,
+      ...WORKER_RESILIENCE,
       taskQueue,
       workflowBundle,
       activities: createActivities({ config, kube: null }),
     });
     const llmWorker = await Worker.create({
       connection: nativeConnection,
+      ...WORKER_RESILIENCE,
       taskQueue: LLM_TASK_QUEUE,
       activities: createModelActivities({ client, logDir: config.logPath }),
     });

@@ -1,11 +1,14 @@
 // The model-gateway worker: serves generateStructured on task queue `healer-llm`, under a global
-// rate limit that the Temporal server enforces for the whole queue.
+// rate limit that the Temporal server enforces for the whole queue. When the gateway's entity workflows
+// (budget, breakers) live on this queue too (the default), it runs them as well: a model call then
+// depends on no process but its own, and a restarted LLM worker replays just those two small
+// entities. Entity runs started on `healer` by earlier versions stay with the main worker.
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createModelGateway } from '../activities/model';
 import type { HealerConfig } from '../runtime/config';
 import { llmWorkerOptions } from './llm-options';
-import type { RunningWorker } from './main';
+import { workflowSource, type RunningWorker } from './main';
 import { observeWorker } from './observability';
 import { WORKER_RESILIENCE } from './resilience';
 
@@ -27,12 +30,15 @@ export async function startLlmWorker(
   });
   // Resolve the chains now, so a configured model that no provider serves is reported at start.
   await gateway.catalog?.report();
+  const taskQueue = overrides.taskQueue ?? llmWorkerOptions(config.llmRatePerSecond).taskQueue;
+  const hostsEntities = config.modelGateway.stateTaskQueue === taskQueue;
   const worker = await Worker.create(
     observeWorker({
       connection,
       namespace: config.temporal.namespace,
       ...llmWorkerOptions(config.llmRatePerSecond),
       activities: gateway.activities,
+      ...(hostsEntities ? workflowSource() : {}),
       ...WORKER_RESILIENCE,
       shutdownGraceTime: '20s',
       ...overrides,

@@ -19,6 +19,12 @@ import {
   type ModelHealthInput,
 } from '../../core/contract';
 
+/**
+ * How long a read of the breakers may take. A query waits for a worker that serves the entity; one that
+ * was just killed would hold every call of this process for up to half a minute.
+ */
+const BREAKER_READ_TIMEOUT_MS = 2000;
+
 export interface CallPermission extends BreakerAcquired {
   /** Which breaker refused the call. */
   blockedBy?: 'provider' | 'model';
@@ -67,15 +73,18 @@ export class SharedState {
 
   private refreshView(): Promise<void> {
     if (this.view && this.options.now() - this.view.atMs < this.options.breakerViewTtlMs) return Promise.resolve();
-    this.viewInFlight ??= this.options.client.workflow
-      .getHandle(this.options.healthWorkflowId)
-      .query(modelHealthQuery)
+    const { client } = this.options;
+    this.viewInFlight ??= client
+      .withDeadline(Date.now() + BREAKER_READ_TIMEOUT_MS, () =>
+        client.workflow.getHandle(this.options.healthWorkflowId).query(modelHealthQuery),
+      )
       .then((health) => {
         this.view = { atMs: this.options.now(), models: health.models };
       })
       .catch(() => {
-        // Not started yet (no outcome recorded anywhere): every breaker is closed.
-        this.view = { atMs: this.options.now(), models: {} };
+        // Not started yet (no outcome recorded anywhere: every breaker is closed), or not answered in
+        // time: the last read stands until the next refresh. Open breakers are still asked for directly.
+        this.view = { atMs: this.options.now(), models: this.view?.models ?? {} };
       })
       .finally(() => {
         this.viewInFlight = undefined;

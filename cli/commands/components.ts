@@ -16,7 +16,7 @@ const COMPONENTS: Array<{ name: ComponentName; summary: string; description: str
     name: 'llm-worker',
     summary: 'the model gateway worker (task queue "healer-llm")',
     description:
-      'Serves model calls on task queue "healer-llm" under HEALER_LLM_RATE_PER_SECOND, shared by all workers.',
+      'Serves model calls on task queue "healer-llm" under HEALER_LLM_RATE_PER_SECOND, shared by all workers, and runs the budget and breaker workflows those calls use.',
   },
   {
     name: 'api',

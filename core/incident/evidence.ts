@@ -74,3 +74,19 @@ export function dropEvidence(outbox: EvidenceOutbox, incidentId: string): void {
   delete outbox.pending[incidentId];
   delete outbox.lastSentAt[incidentId];
 }
+
+/**
+ * Milliseconds until the earliest pending repeat (evidence of an incident that already had some forwarded)
+ * may go, or undefined when no repeat is pending. First repeats go at once and need no wait.
+ */
+export function msUntilRepeatDue(
+  outbox: EvidenceOutbox | undefined,
+  nowMs: number,
+  intervalMs: number,
+): number | undefined {
+  if (!outbox) return undefined;
+  const waits = Object.keys(outbox.pending)
+    .filter((id) => outbox.lastSentAt[id] !== undefined)
+    .map((id) => Math.max(0, dueAt(outbox, id, intervalMs) - nowMs));
+  return waits.length ? Math.min(...waits) : undefined;
+}

@@ -5,7 +5,7 @@
 import type { ActivityOptions } from '@temporalio/common';
 import { LLM_TASK_QUEUE } from '../contract';
 
-export const GATEWAY_HEARTBEAT_TIMEOUT = '10 seconds';
+export const GATEWAY_HEARTBEAT_TIMEOUT = '5 seconds';
 
 export interface GenerateStructuredTimeouts {
   /** Must match the gateway's chainDeadlineMs (default 120 s). */
@@ -26,6 +26,8 @@ export function generateStructuredOptions(
     heartbeatTimeout: GATEWAY_HEARTBEAT_TIMEOUT,
     // Hard stop above the chain deadline, should a worker keep dying.
     scheduleToCloseTimeout: timeouts.chainDeadlineMs * 2 + timeouts.callTimeoutMs,
-    retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
+    // Provider back-offs come from nextRetryDelay; these intervals only space attempts lost with their
+    // worker, which the next worker can take at once: a short cap, not the SDK's minute.
+    retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '5s' },
   };
 }

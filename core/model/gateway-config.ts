@@ -4,7 +4,7 @@ import { DEFAULT_BREAKER_CONFIG, type BreakerConfig } from './breaker';
 import { DEFAULT_MODEL_PRICES, type PriceTable } from './prices';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry';
 import type { ProviderName } from './providers';
-import { MODEL_HEALTH_WORKFLOW_ID } from '../contract';
+import { LLM_TASK_QUEUE, MODEL_HEALTH_WORKFLOW_ID } from '../contract';
 
 /** One vendor's connection. A key makes a provider usable (an OpenAI-compatible endpoint: its base URL). */
 export interface ProviderSettings {
@@ -48,7 +48,10 @@ export interface ModelGatewayConfig {
   prices: PriceTable;
   /** HEALER_MODEL_PRICES_FILE, when the table was extended from a file (shown by `healer models`). */
   pricesFile?: string;
-  /** Where the shared-state entity workflows run, and their ids. */
+  /**
+   * Where the shared-state entity workflows run, and their ids. By default on the model calls' own queue,
+   * served by the LLM workers: a call then waits on no other process (workers/llm.ts).
+   */
   stateTaskQueue: string;
   healthWorkflowId: string;
   budgetWorkflowPrefix: string;
@@ -71,7 +74,7 @@ export const DEFAULT_GATEWAY_CONFIG: ModelGatewayConfig = {
   defaultMaxOutputTokens: 2048,
   breakerViewTtlMs: 1000,
   prices: DEFAULT_MODEL_PRICES,
-  stateTaskQueue: 'healer',
+  stateTaskQueue: LLM_TASK_QUEUE,
   healthWorkflowId: MODEL_HEALTH_WORKFLOW_ID,
   budgetWorkflowPrefix: 'healer-budget-',
 };

@@ -23,6 +23,7 @@ import { startFakeGitHub } from '../../test/fakes/github';
 import { EVAL_MODEL, PATCH_MODEL, thinGateway } from '../../test/fakes/model-gateway';
 import { startDevServer } from '../../runtime/dev-server';
 import { summarize } from './stats';
+import { WORKER_RESILIENCE } from '../../workers/resilience';
 
 export interface BenchIncidentsOptions {
   port?: number;
@@ -84,6 +85,7 @@ export async function benchIncidents(opts: BenchIncidentsOptions = {}): Promise<
     for (const w of [
       await Worker.create({
         connection: native,
+        ...WORKER_RESILIENCE,
         taskQueue: 'bench-incidents',
         workflowBundle,
         activities,
@@ -91,6 +93,7 @@ export async function benchIncidents(opts: BenchIncidentsOptions = {}): Promise<
       }),
       await Worker.create({
         connection: native,
+        ...WORKER_RESILIENCE,
         taskQueue: 'bench-incidents-llm',
         activities: thinGateway(gemini.url, 'test-key'),
         shutdownGraceTime: '2s',

@@ -20,6 +20,7 @@ import { startFakeAnthropic } from '../../test/fakes/anthropic';
 import { startFakeXai } from '../../test/fakes/openai-compatible';
 import { startDevServer } from '../../runtime/dev-server';
 import { summarize } from './stats';
+import { WORKER_RESILIENCE } from '../../workers/resilience';
 
 export interface BenchModelOptions {
   port?: number;
@@ -96,6 +97,7 @@ export async function benchModel(opts: BenchModelOptions = {}): Promise<object> 
     const ownConnection = await NativeConnection.connect({ address: server.address });
     const worker = await Worker.create({
       connection: ownConnection,
+      ...WORKER_RESILIENCE,
       taskQueue,
       workflowBundle,
       activities,

@@ -17,6 +17,7 @@ import { EVAL_MODEL, PATCH_MODEL, thinGateway } from '../../test/fakes/model-gat
 import { startWorkerProcess, type WorkerProcess } from '../../test/support/worker-process';
 import { workflowBundlePath } from '../../runtime/workflow-bundle';
 import { startDevServer } from '../../runtime/dev-server';
+import { WORKER_RESILIENCE } from '../../workers/resilience';
 
 export interface BenchScalingOptions {
   /** Dev server port (default 27249). */
@@ -101,6 +102,7 @@ export async function benchScaling(opts: BenchScalingOptions = {}): Promise<obje
   const client = new Client({ connection });
   const llm = await Worker.create({
     connection: native,
+    ...WORKER_RESILIENCE,
     taskQueue: LLM_QUEUE,
     activities: thinGateway(gemini.url, 'test-key'),
     shutdownGraceTime: '2s',

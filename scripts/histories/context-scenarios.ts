@@ -120,7 +120,9 @@ export const contextScenarios: Scenario[] = [
     },
   },
   {
-    name: 'sessionLogStore-continue-as-new',
+    // One idle timer (log-store-idle-timer); sessionLogStore-continue-as-new.json is the same scenario
+    // recorded before, with a timer per append.
+    name: 'sessionLogStore-idle-continue-as-new',
     async run({ client, taskQueue, suffix }) {
       const playId = `rec-logs-${suffix}`;
       const append = (n: number) =>

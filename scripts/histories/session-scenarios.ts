@@ -129,9 +129,10 @@ export const sessionScenarios: Scenario[] = [
     },
   },
   {
-    // Evidence sent on its timer (session-evidence-on-timer); session-evidence-outbox.json is the same
-    // scenario recorded before that patch, when each wake-up compared the clock.
-    name: 'session-evidence-on-timer',
+    // Evidence sent by the evidence clock (session-evidence-clock). The same scenario recorded before:
+    // session-evidence-on-timer.json (a timer per wake-up), session-evidence-outbox.json (each wake-up
+    // compared the clock).
+    name: 'session-evidence-clock',
     async run({ client, taskQueue, suffix }) {
       const input = payload(`rec-evidence-${suffix}`);
       // coderun mode with approval: the incident stays open at the gate while repeats arrive.

@@ -14,6 +14,7 @@ import { http, startTestApi } from '../support/api';
 import { freePort } from '../support/ports';
 import { samplePayload } from '../support/sessions';
 import { closeTestConnections, createTestWorker, eventually, uniqueId, uniqueTaskQueue } from '../support/temporal';
+import { WORKER_RESILIENCE } from '../../workers/resilience';
 
 jest.setTimeout(120_000);
 afterAll(() => closeTestConnections());
@@ -91,6 +92,7 @@ describe('Temporal unreachable', () => {
     native = await NativeConnection.connect({ address: server.address });
     worker = await Worker.create({
       connection: native,
+      ...WORKER_RESILIENCE,
       taskQueue,
       workflowBundle: { codePath: process.env.HEALER_TEST_WORKFLOW_BUNDLE! },
       activities: createActivities({ config, kube: null }),

@@ -23,6 +23,7 @@ import { startFakeGitHub } from '../fakes/github';
 import { EVAL_MODEL, PATCH_MODEL, thinGateway } from '../fakes/model-gateway';
 import { freePort } from '../support/ports';
 import { uniqueTaskQueue } from '../support/temporal';
+import { WORKER_RESILIENCE } from '../../workers/resilience';
 
 jest.setTimeout(90_000);
 
@@ -65,6 +66,7 @@ test('worker and Temporal SIGKILLed, GitHub failing: all incidents finish, nothi
   const native = await NativeConnection.connect({ address: server.address });
   const llm = await Worker.create({
     connection: native,
+    ...WORKER_RESILIENCE,
     taskQueue: llmTaskQueue,
     activities: thinGateway(gemini.url, 'smoke-key'),
     shutdownGraceTime: '1s',

@@ -3,11 +3,11 @@
 import { budgetQuery, budgetWorkflowId, modelHealthQuery } from '../../core/contract';
 import { emptyLedger, utcDay } from '../../core/model/budget';
 import { recordSample } from '../../core/model/stats';
-import { effectiveState } from '../../core/model/breaker';
+import { DEFAULT_BREAKER_CONFIG, effectiveState } from '../../core/model/breaker';
 import { rm } from 'node:fs/promises';
 import Fastify from 'fastify';
 import { computeApiHealth, healthApiRoutes } from '../../api/model/health-api';
-import { closeTestConnections, eventually } from '../support/temporal';
+import { closeTestConnections, eventually, testClient, uniqueId, uniqueTaskQueue } from '../support/temporal';
 import { rigsPerTest } from './model-support';
 
 const rig = rigsPerTest();
@@ -224,4 +224,25 @@ test('a closed day hands its statistics to modelHealth, which keeps them past th
       'xai:grok-4': { calls: 3, failures: 1, costUsd: 0.006, failedCostUsd: 0.002, errors: { 'server-error': 1 } },
     },
   });
+});
+
+test('a breaker read nobody answers does not hold the call: the last read stands', async () => {
+  // The breakers' entity runs on a queue no worker polls, as when the worker caching it was just killed:
+  // a query there waits about half a minute before it fails.
+  const client = await testClient();
+  const healthWorkflowId = uniqueId('model-health-unserved');
+  await client.workflow.start('modelHealth', {
+    workflowId: healthWorkflowId,
+    taskQueue: uniqueTaskQueue('nobody'),
+    args: [{ breaker: DEFAULT_BREAKER_CONFIG }],
+  });
+  try {
+    const gateway = await rig({ config: { healthWorkflowId } });
+    const startedMs = Date.now();
+    expect(await gateway.call()).toMatchObject({ ok: true, attempts: 1 });
+    // Well under the query's own wait for a poller: the read gave up at its deadline.
+    expect(Date.now() - startedMs).toBeLessThan(15_000);
+  } finally {
+    await client.workflow.getHandle(healthWorkflowId).terminate('test over');
+  }
 });

@@ -12,6 +12,7 @@ import { detectionsSignal, sessionWorkflowId, statusQuery } from '../../core/con
 import { freePort } from '../support/ports';
 import { detection, sampleInput } from '../support/sessions';
 import { eventually, uniqueId } from '../support/temporal';
+import { WORKER_RESILIENCE } from '../../workers/resilience';
 
 jest.setTimeout(120_000);
 
@@ -21,6 +22,7 @@ async function connect(server: DevServer, taskQueue: string) {
   const bundle = process.env.HEALER_TEST_WORKFLOW_BUNDLE;
   const worker = await Worker.create({
     connection: native,
+    ...WORKER_RESILIENCE,
     taskQueue,
     shutdownGraceTime: '1s',
     ...(bundle ? { workflowBundle: { codePath: bundle } } : { workflowsPath: require.resolve('../../workflows') }),

@@ -38,6 +38,9 @@ test('there are recorded histories to replay', () => {
       'sessionLogStore-continue-as-new.json',
       // Evidence sent on its timer, not by reading the clock (the recording before it: session-evidence-outbox).
       'session-evidence-on-timer.json',
+      // Appends and evidence never start or cancel a timer: one idle timer, one evidence clock.
+      'sessionLogStore-idle-continue-as-new.json',
+      'session-evidence-clock.json',
       // The watchdog's audit log mirrored into Temporal, continuing as new with its entries.
       'auditMirror-continue-as-new.json',
       // Recorded before sessions opened incidents: they replay through the patched() old path.

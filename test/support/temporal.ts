@@ -2,6 +2,7 @@
 // (started once by test/global-setup.ts).
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, DefaultLogger, Worker, type WorkerOptions } from '@temporalio/worker';
+import { WORKER_RESILIENCE } from '../../workers/resilience';
 import { healerMetrics } from '../../runtime/metrics';
 import { workflowMetricSinks } from '../../workers/worker-metrics';
 
@@ -57,6 +58,8 @@ export async function createTestWorker(options: Partial<WorkerOptions> & { taskQ
     connection: await testNativeConnection(),
     namespace: testNamespace,
     shutdownGraceTime: '2s',
+    // Production's hand-over settings: heartbeats leave at the pace the 5 s heartbeat timeouts expect.
+    ...WORKER_RESILIENCE,
     ...code,
     ...options,
     // The metric sinks the workflows report to, as on every production worker (observeWorker).

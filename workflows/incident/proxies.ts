@@ -1,6 +1,6 @@
 // The incident's activities with their retry and timeout policies. Activities that wait on something
 // outside heartbeat while they run (activities/heartbeat.ts), so each proxy's heartbeat timeout turns an
-// attempt lost with a killed worker into a retry within about 10 s.
+// attempt lost with a killed worker into a retry within about 5 s.
 import { proxyActivities } from '@temporalio/workflow';
 import type { GitHubActivities } from '../../activities/incident/github';
 import type { ContextActivities } from '../../activities/incident/context';
@@ -9,7 +9,7 @@ import type { RemediationActivities } from '../../activities/incident/remediatio
 import type { StructuredRequest, StructuredResult } from '../../core/model/request';
 import { generateStructuredOptions } from '../../core/model/activity-options';
 
-const HEARTBEAT_TIMEOUT = '10 seconds';
+const HEARTBEAT_TIMEOUT = '5 seconds';
 /** Past the deadline these still get this long, so an escalation can reach the issue. */
 const GITHUB_LAST_WINDOW_MS = 10 * 60_000;
 /** How long an effect may keep retrying: until the incident's deadline. */
@@ -38,10 +38,16 @@ export function githubUntil(deadlineMs: number): GitHubActivities {
   });
 }
 
+/**
+ * Gathering is best effort per source (a failed source is a note, not an error), so an attempt only fails
+ * when its worker is lost: it is retried for as long as that takes, within a bound, so a worker
+ * restarting mid-way never leaves the evaluation without the session's context.
+ */
 export const context = proxyActivities<ContextActivities>({
   startToCloseTimeout: '2 minutes',
   heartbeatTimeout: HEARTBEAT_TIMEOUT,
-  retry: { maximumAttempts: 3 },
+  scheduleToCloseTimeout: '5 minutes',
+  retry: { initialInterval: '1 second', maximumInterval: '5 seconds' },
 });
 
 /** Remediation steps (reading files from GitHub, CodeRuns in Kubernetes): outages are waited out as for GitHub. */

@@ -2,7 +2,15 @@
 // API and worker replica can read them — in Temporal — so an incident reads the window around its
 // detection whichever process took the push. Bounded by lines, bytes and age (LOG_STORE_LIMITS); it
 // continues as new before its history grows large and completes once idle past the retention.
-import { allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  patched,
+  setHandler,
+  sleep,
+  workflowInfo,
+} from '@temporalio/workflow';
 import { appendLogsSignal, LOG_STORE_LIMITS, logWindowQuery, type StoredLogLine } from '../../core/contract';
 
 export interface LogStoreInput {
@@ -18,13 +26,23 @@ const MAX_HISTORY_EVENTS = 2_000;
 /** …or past this history size in bytes (appends carry the lines). */
 const MAX_HISTORY_BYTES = 8_000_000;
 
+/**
+ * patched() id guarding the idle timer: before it, every append cancelled the retention timer and started
+ * another. A worker that picked the store up after a hand-over could see two appends in two activations
+ * where replay sees them in one, so the timer ids drifted apart and the store failed on replay (found by
+ * the chaos suite). Now appends never touch a timer; one timer runs until the store has been idle.
+ */
+const IDLE_TIMER_PATCH = 'log-store-idle-timer';
+
 const sizeOf = (line: StoredLogLine): number => JSON.stringify(line).length;
+const nowMs = (): number => new Date().getTime();
 
 export async function sessionLogStore(input: LogStoreInput): Promise<void> {
   const lines: StoredLogLine[] = [...(input.carried?.lines ?? [])];
   const recentBatches: string[] = [...(input.carried?.recentBatches ?? [])];
   let bytes = lines.reduce((total, line) => total + sizeOf(line), 0);
   let appended = false;
+  let lastAppendMs = nowMs();
 
   const evict = (): void => {
     const cutoff = new Date(new Date().getTime() - LOG_STORE_LIMITS.retentionMs).toISOString();
@@ -48,6 +66,7 @@ export async function sessionLogStore(input: LogStoreInput): Promise<void> {
     }
     evict();
     appended = true;
+    lastAppendMs = nowMs();
   });
 
   setHandler(logWindowQuery, ({ from, to, limit }) => {
@@ -62,14 +81,32 @@ export async function sessionLogStore(input: LogStoreInput): Promise<void> {
     workflowInfo().historyLength > MAX_HISTORY_EVENTS ||
     workflowInfo().historySize > MAX_HISTORY_BYTES;
 
-  for (;;) {
-    appended = false;
-    const woken = await condition(() => appended || tooLong(), LOG_STORE_LIMITS.retentionMs);
-    if (!woken) break; // idle past the retention: every line has aged out
-    if (tooLong()) {
-      await condition(allHandlersFinished);
-      evict();
-      await continueAsNew<typeof sessionLogStore>({ playId: input.playId, carried: { lines, recentBatches } });
+  const continueFresh = async (): Promise<never> => {
+    await condition(allHandlersFinished);
+    evict();
+    return continueAsNew<typeof sessionLogStore>({ playId: input.playId, carried: { lines, recentBatches } });
+  };
+
+  if (patched(IDLE_TIMER_PATCH)) {
+    let idle = false;
+    // Sleeps until the retention has passed since the last append; an append only moves that moment.
+    void (async () => {
+      for (
+        let left = LOG_STORE_LIMITS.retentionMs;
+        left > 0;
+        left = lastAppendMs + LOG_STORE_LIMITS.retentionMs - nowMs()
+      )
+        await sleep(left);
+      idle = true;
+    })();
+    await condition(() => idle || tooLong());
+    if (!idle) await continueFresh();
+  } else {
+    for (;;) {
+      appended = false;
+      const woken = await condition(() => appended || tooLong(), LOG_STORE_LIMITS.retentionMs);
+      if (!woken) break; // idle past the retention: every line has aged out
+      if (tooLong()) await continueFresh();
     }
   }
   await condition(allHandlersFinished);

@@ -12,6 +12,7 @@ import {
   startChild,
   setCurrentDetails,
   setHandler,
+  sleep,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -32,6 +33,7 @@ import {
   emptyOutbox,
   hasPendingEvidence,
   msUntilEvidenceDue,
+  msUntilRepeatDue,
   queueEvidence,
   takeDueEvidence,
   takeFirstEvidence,
@@ -121,6 +123,14 @@ const DEFERRED_PATCH = 'session-deferred-incidents-open';
  * than it saw live (a non-determinism the chaos suite found). Asked only when evidence is pending.
  */
 const EVIDENCE_TIMER_PATCH = 'session-evidence-on-timer';
+/**
+ * patched() id guarding the evidence clock: before it, every wake-up of the main loop with evidence
+ * pending started a timer and the next wake-up cancelled it. A worker that took the session over after a
+ * hand-over could see two signals in two activations where replay sees them in one, so the timer ids
+ * drifted apart and the session failed on replay (found by the chaos suite). Now one timer runs while a
+ * repeat waits, started and ended by the evidence alone, never by how signals were batched.
+ */
+const EVIDENCE_CLOCK_PATCH = 'session-evidence-clock';
 const DEFAULT_MAX_HISTORY_EVENTS = 10_000;
 
 const nowIso = (): string => new Date().toISOString();
@@ -136,6 +146,9 @@ export async function playSession(run: SessionRunInput): Promise<SessionView> {
   const state: SessionState = run.carried ?? initialState(session, nowIso());
   const workflowId = workflowInfo().workflowId;
   let dirty = true;
+  const evidenceClock = patched(EVIDENCE_CLOCK_PATCH);
+  /** Set by the evidence clock when the earliest waiting repeat is due; the main loop sends and clears it. */
+  let evidenceDue = false;
 
   const raise = (detection: ReturnType<typeof preflightDetection>) => {
     route(applyDetections(state, [detection], nowIso()));
@@ -255,14 +268,33 @@ export async function playSession(run: SessionRunInput): Promise<SessionView> {
     await Promise.all(due.map(({ incidentId, detection }) => signalEvidence(incidentId, [detection])));
   };
 
+  const runEvidenceClock = async (): Promise<void> => {
+    const ended = () => state.status !== 'active';
+    while (!ended()) {
+      await condition(() => ended() || msUntilRepeatDue(state.evidence, nowMs(), evidenceIntervalMs) !== undefined);
+      if (ended()) return;
+      await sleep(Math.max(1, msUntilRepeatDue(state.evidence, nowMs(), evidenceIntervalMs) ?? evidenceIntervalMs));
+      evidenceDue = true;
+      await condition(() => ended() || !evidenceDue);
+    }
+  };
+  if (evidenceClock) void runEvidenceClock();
+
   while (state.status === 'active') {
     const woken = () => dirty || toRoute.length > 0 || state.status !== 'active' || shouldContinueAsNew();
-    // With evidence waiting for its interval, wake up when it is due as well.
-    const evidenceDueIn = state.evidence && msUntilEvidenceDue(state.evidence, nowMs(), evidenceIntervalMs);
     let evidenceTimerFired = false;
-    if (evidenceDueIn === undefined) await condition(woken);
-    else if (patched(EVIDENCE_TIMER_PATCH)) evidenceTimerFired = !(await condition(woken, Math.max(1, evidenceDueIn)));
-    else if (evidenceDueIn > 0) await condition(woken, evidenceDueIn);
+    if (evidenceClock) {
+      await condition(() => woken() || evidenceDue);
+      evidenceTimerFired = evidenceDue;
+      evidenceDue = false;
+    } else {
+      // Runs recorded before the evidence clock: with evidence waiting, wake up when it is due as well.
+      const evidenceDueIn = state.evidence && msUntilEvidenceDue(state.evidence, nowMs(), evidenceIntervalMs);
+      if (evidenceDueIn === undefined) await condition(woken);
+      else if (patched(EVIDENCE_TIMER_PATCH))
+        evidenceTimerFired = !(await condition(woken, Math.max(1, evidenceDueIn)));
+      else if (evidenceDueIn > 0) await condition(woken, evidenceDueIn);
+    }
     // Sessions started before incidents existed keep their recorded path (no children) on replay.
     if (toRoute.length && patched(INCIDENTS_PATCH)) await routeToIncidents(toRoute.splice(0), session, settings, state);
     else toRoute.length = 0;

@@ -3,6 +3,7 @@ import {
   emptyOutbox,
   hasPendingEvidence,
   msUntilEvidenceDue,
+  msUntilRepeatDue,
   queueEvidence,
   takeDueEvidence,
   takeFirstEvidence,
@@ -64,5 +65,17 @@ describe('evidence outbox', () => {
     expect(hasPendingEvidence(outbox)).toBe(true);
     expect(takeDueEvidence(outbox, 10_000_000, 60_000, true).map((d) => d.incidentId)).toEqual(['inc-a']);
     expect(hasPendingEvidence(outbox)).toBe(false);
+  });
+  test('the evidence clock waits only for repeats: a first repeat needs no timer', () => {
+    const outbox = emptyOutbox();
+    expect(msUntilRepeatDue(undefined, ms(0), 60_000)).toBeUndefined();
+    queueEvidence(outbox, 'inc-a', detection('a', { observedAt: at(0) }));
+    expect(msUntilRepeatDue(outbox, ms(0), 60_000)).toBeUndefined();
+    takeFirstEvidence(outbox, ms(0));
+    queueEvidence(outbox, 'inc-a', detection('a', { observedAt: at(10) }));
+    queueEvidence(outbox, 'inc-b', detection('b', { observedAt: at(10) }));
+    // inc-b is a first repeat (no wait); inc-a was forwarded at 0 s and may go again at 60 s.
+    expect(msUntilRepeatDue(outbox, ms(10), 60_000)).toBe(50_000);
+    expect(msUntilRepeatDue(outbox, ms(70), 60_000)).toBe(0);
   });
 });
