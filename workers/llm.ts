@@ -30,13 +30,13 @@ export async function startLlmWorker(
   });
   // Resolve the chains now, so a configured model that no provider serves is reported at start.
   await gateway.catalog?.report();
-  const taskQueue = overrides.taskQueue ?? llmWorkerOptions(config.llmRatePerSecond).taskQueue;
-  const hostsEntities = config.modelGateway.stateTaskQueue === taskQueue;
+  const queueOptions = llmWorkerOptions(config.llmRatePerSecond);
+  const hostsEntities = config.modelGateway.stateTaskQueue === (overrides.taskQueue ?? queueOptions.taskQueue);
   const worker = await Worker.create(
     observeWorker({
       connection,
       namespace: config.temporal.namespace,
-      ...llmWorkerOptions(config.llmRatePerSecond),
+      ...queueOptions,
       activities: gateway.activities,
       ...(hostsEntities ? workflowSource() : {}),
       ...WORKER_RESILIENCE,

@@ -63,11 +63,15 @@ function takeEvidence(
 export const hasPendingEvidence = (outbox: EvidenceOutbox | undefined): boolean =>
   outbox !== undefined && Object.keys(outbox.pending).length > 0;
 
-/** Milliseconds until the next pending evidence may go, or undefined when nothing is pending. */
-export function msUntilEvidenceDue(outbox: EvidenceOutbox, nowMs: number, intervalMs: number): number | undefined {
-  const waits = Object.keys(outbox.pending).map((id) => Math.max(0, dueAt(outbox, id, intervalMs) - nowMs));
+/** Milliseconds until the first of `incidentIds`' pending evidence may go, or undefined for none. */
+function msUntilFirstDue(outbox: EvidenceOutbox, incidentIds: string[], nowMs: number, intervalMs: number) {
+  const waits = incidentIds.map((id) => Math.max(0, dueAt(outbox, id, intervalMs) - nowMs));
   return waits.length ? Math.min(...waits) : undefined;
 }
+
+/** Milliseconds until the next pending evidence may go, or undefined when nothing is pending. */
+export const msUntilEvidenceDue = (outbox: EvidenceOutbox, nowMs: number, intervalMs: number): number | undefined =>
+  msUntilFirstDue(outbox, Object.keys(outbox.pending), nowMs, intervalMs);
 
 /** Forgets an incident that is no longer open (its evidence would be refused). */
 export function dropEvidence(outbox: EvidenceOutbox, incidentId: string): void {
@@ -79,14 +83,15 @@ export function dropEvidence(outbox: EvidenceOutbox, incidentId: string): void {
  * Milliseconds until the earliest pending repeat (evidence of an incident that already had some forwarded)
  * may go, or undefined when no repeat is pending. First repeats go at once and need no wait.
  */
-export function msUntilRepeatDue(
+export const msUntilRepeatDue = (
   outbox: EvidenceOutbox | undefined,
   nowMs: number,
   intervalMs: number,
-): number | undefined {
-  if (!outbox) return undefined;
-  const waits = Object.keys(outbox.pending)
-    .filter((id) => outbox.lastSentAt[id] !== undefined)
-    .map((id) => Math.max(0, dueAt(outbox, id, intervalMs) - nowMs));
-  return waits.length ? Math.min(...waits) : undefined;
-}
+): number | undefined =>
+  outbox &&
+  msUntilFirstDue(
+    outbox,
+    Object.keys(outbox.pending).filter((id) => outbox.lastSentAt[id] !== undefined),
+    nowMs,
+    intervalMs,
+  );

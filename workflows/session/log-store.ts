@@ -90,13 +90,9 @@ export async function sessionLogStore(input: LogStoreInput): Promise<void> {
   if (patched(IDLE_TIMER_PATCH)) {
     let idle = false;
     // Sleeps until the retention has passed since the last append; an append only moves that moment.
+    const idleIn = (): number => lastAppendMs + LOG_STORE_LIMITS.retentionMs - nowMs();
     void (async () => {
-      for (
-        let left = LOG_STORE_LIMITS.retentionMs;
-        left > 0;
-        left = lastAppendMs + LOG_STORE_LIMITS.retentionMs - nowMs()
-      )
-        await sleep(left);
+      while (idleIn() > 0) await sleep(idleIn());
       idle = true;
     })();
     await condition(() => idle || tooLong());
