@@ -1,14 +1,9 @@
 // Heartbeats for activities that wait on something outside (an HTTP call, a model's answer, Healer's own
 // entity workflows). While the work runs, the activity tells Temporal every few seconds that its worker
-// is alive; with a heartbeat timeout on the activity (5 s), an attempt lost with a killed worker is
-// retried within that time instead of after its whole start-to-close timeout.
+// is alive; with a heartbeat timeout on the activity (core/heartbeat-timing.ts), an attempt lost with a
+// killed worker is retried within that time instead of after its whole start-to-close timeout.
 import { Context } from '@temporalio/activity';
-
-/**
- * Well inside the 5 s heartbeat timeouts the workflows set; the workers let the SDK send at this pace
- * (WORKER_RESILIENCE.maxHeartbeatThrottleInterval), so a busy moment cannot starve a live attempt.
- */
-export const HEARTBEAT_EVERY_MS = 1_000;
+import { HEARTBEAT_EVERY_MS } from '../core/heartbeat-timing';
 
 /** The running activity's context, or undefined outside an activity. */
 export function currentContext(): Context | undefined {
@@ -20,7 +15,7 @@ export function currentContext(): Context | undefined {
 }
 
 /**
- * Awaits `work`, heartbeating every few seconds until it settles. `details` are what the heartbeats
+ * Awaits `work`, heartbeating every HEARTBEAT_EVERY_MS until it settles. `details` are what the heartbeats
  * carry (a retried attempt reads the last ones as `heartbeatDetails`), sent once at the start too;
  * without it they carry nothing.
  */

@@ -8,7 +8,7 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import { createModelGateway } from '../activities/model';
 import type { HealerConfig } from '../runtime/config';
 import { llmWorkerOptions } from './llm-options';
-import { workflowSource, type RunningWorker } from './main';
+import { workflowSource, type RunningWorker } from './workflow-source';
 import { observeWorker } from './observability';
 import { WORKER_RESILIENCE } from './resilience';
 

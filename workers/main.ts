@@ -1,27 +1,12 @@
 // The main worker: polls task queue `healer` for workflows and light activities.
 // Stateless: run as many as you like against the same server; each picks up whatever is scheduled.
-import { existsSync } from 'node:fs';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import type { HealerConfig } from '../runtime/config';
-import { workflowBundlePath } from '../runtime/workflow-bundle';
-import { activeTracing } from '../runtime/tracing';
+import { workflowSource, type RunningWorker } from './workflow-source';
 import { TASK_QUEUE } from '../core/contract';
 import { observeWorker } from './observability';
 import { WORKER_RESILIENCE } from './resilience';
-
-/** Production loads the pre-built bundle (`npm run build`; the traced one when tracing is on); from source, bundle at start. */
-export function workflowSource(): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
-  const bundle = workflowBundlePath(activeTracing().enabled);
-  if (existsSync(bundle) && __filename.endsWith('.js')) return { workflowBundle: { codePath: bundle } };
-  return { workflowsPath: require.resolve('../workflows') };
-}
-
-export interface RunningWorker {
-  worker: Worker;
-  /** Resolves when the worker has drained and stopped (SIGINT/SIGTERM or shutdown()). */
-  done: Promise<void>;
-}
 
 export async function startMainWorker(
   config: HealerConfig,

@@ -34,7 +34,8 @@ import { correlate, type Correlation } from '../../core/incident/correlation';
 import type { GatheredExtras, GitHubContext } from '../../core/incident/gathered';
 import { filesMentioned } from '../../core/incident/rule-evaluator';
 import { heartbeating } from '../heartbeat';
-import { hookWindowSource, type LogWindowSource, type WindowRequest } from './log-window';
+import { hookWindowSource, untilAborted, type LogWindowSource, type WindowRequest } from './log-window';
+import { singleFlight } from '../single-flight';
 import type { GitHubContextReader } from './github-context';
 
 export const CODERUN_GROUP = 'agents.platform';
@@ -111,8 +112,10 @@ export interface StoredContext {
 const MAX_LINE = 300;
 /** Raw lines written to the evidence store at most. */
 const MAX_STORED_LINES = 10_000;
-/** Deadline of each source, and of reading the session. */
+/** Deadline of each source. */
 const SOURCE_TIMEOUT_MS = 30_000;
+/** Deadline of reading the session. */
+const SESSION_TIMEOUT_MS = SOURCE_TIMEOUT_MS / 3;
 
 /** The activity's cancellation combined with a deadline. */
 function deadline(ms: number): AbortSignal {
@@ -239,14 +242,20 @@ export function createContextActivities(deps: ContextDeps) {
     return results;
   }
 
+  /** One query answers every incident of the session gathering at that moment (activities/single-flight.ts). */
+  const sessionQuery = singleFlight<SessionView>();
+
   /** The session as its workflow sees it (other failures, open incidents, the agent's checklist). */
   async function sessionView(playId: string, errors: string[]): Promise<SessionView | undefined> {
     if (!deps.client) return undefined;
     try {
       const client = deps.client();
-      return await client.withAbortSignal(deadline(SOURCE_TIMEOUT_MS / 3), () =>
-        client.workflow.getHandle(sessionWorkflowId(playId)).query(statusQuery),
+      const query = sessionQuery(playId, () =>
+        client.withAbortSignal(AbortSignal.timeout(SESSION_TIMEOUT_MS), () =>
+          client.workflow.getHandle(sessionWorkflowId(playId)).query(statusQuery),
+        ),
       );
+      return await untilAborted(query, deadline(SESSION_TIMEOUT_MS));
     } catch (error) {
       errors.push(`session: ${messageOf(error)}`);
       return undefined;
@@ -265,30 +274,39 @@ export function createContextActivities(deps: ContextDeps) {
       };
       const window = windowBounds(d, settings);
       const request: WindowRequest = { playId: input.playId, namespace: input.namespace, ...window, detection: d };
-      const [read, session, cluster] = await Promise.all([
-        readSources(request, errors),
-        sessionView(input.playId, errors),
-        clusterState(input, errors),
-      ]);
+      const sourcesRead = readSources(request, errors);
+      const reading = Promise.all([sourcesRead, sessionView(input.playId, errors), clusterState(input, errors)]);
+      const selecting = sourcesRead.then((read) => {
+        const selection = selectWindow(
+          read.flatMap((r) => r.lines),
+          d,
+          settings,
+        );
+        return { ...selection, lines: withDetection(selection.lines, d) };
+      });
+      // GitHub is read meanwhile: only the commits of the files the window names wait for it.
+      const githubReading =
+        deps.github && input.repository
+          ? deps.github(
+              {
+                repository: input.repository,
+                taskId: d.taskId,
+                files: selecting.then((kept) => filesMentioned([d.line, ...kept.lines.map(formatWindowLine)])),
+              },
+              deadline(SOURCE_TIMEOUT_MS),
+            )
+          : undefined;
+      const [[read, session, cluster], selection, github] = await Promise.all([reading, selecting, githubReading]);
       const raw = read.flatMap((r) => r.lines);
-      const selection = selectWindow(raw, d, settings);
-      const kept = withDetection(selection.lines, d);
       const correlation = session
         ? correlate(session, { incidentId: input.incidentId, fingerprint: d.fingerprint }, window)
         : undefined;
       const agent = d.agent !== undefined ? session?.agents.find((a) => a.name === d.agent) : undefined;
       const checklist = agent?.preflight ? { agent: agent.name, items: agent.preflight } : undefined;
-      const excerpt = kept.map(formatWindowLine);
-      const github =
-        deps.github && input.repository
-          ? await deps.github(
-              { repository: input.repository, taskId: d.taskId, files: filesMentioned([d.line, ...excerpt]) },
-              deadline(SOURCE_TIMEOUT_MS),
-            )
-          : undefined;
+      const excerpt = selection.lines.map(formatWindowLine);
       const summary: ContextSummary = {
         sources: read.map((r) => ({ name: r.name, lines: r.lines.length, ...(r.error ? { error: r.error } : {}) })),
-        lines: kept.length,
+        lines: selection.lines.length,
         bytes: selection.bytes,
         dropped: selection.dropped,
         correlated: correlation?.detections.length ?? 0,

@@ -5,7 +5,7 @@
 // the caps are applied afterwards (core/incident/log-window.ts). Every read has a deadline.
 import { finished } from 'node:stream/promises';
 import { Writable } from 'node:stream';
-import { CoreV1Api, Log, type KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig, Log } from '@kubernetes/client-node';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import {
   logStoreWorkflowId,
@@ -17,7 +17,7 @@ import {
 import type { WindowLine } from '../../core/incident/log-window';
 import { attribute, DEFAULT_ATTRIBUTION } from '../../scanner/attribution';
 import { queryLokiRange } from '../../scanner/sources/loki';
-import { normaliseTimestamp } from '../../scanner/sources/kubernetes-logs';
+import { normaliseTimestamp } from '../../scanner/sources/timestamp';
 
 export interface WindowRequest {
   playId: string;
@@ -153,6 +153,9 @@ async function containerLog(
 
 /** Kubernetes: every container of the pods labelled with the session's play id. */
 export function kubernetesWindowSource(opts: KubernetesWindowOptions): LogWindowSource {
+  // Loaded here, with a cluster configured (activities/kubernetes.ts).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { CoreV1Api, Log } = require('@kubernetes/client-node') as typeof import('@kubernetes/client-node');
   const core = opts.kubeConfig.makeApiClient(CoreV1Api);
   const log = new Log(opts.kubeConfig);
   return {

@@ -57,15 +57,25 @@ export async function runChainAttempt(
   parts: GatewayParts,
   request: StructuredRequest,
 ): Promise<StructuredResult<unknown>> {
-  const { config, now } = parts;
-  const context = Context.current();
-  const info = context.info;
+  const info = Context.current().info;
   const resumed = info.heartbeatDetails as ChainProgress | undefined;
   // A chain saved by a gateway from before models were named "provider:model" is started afresh.
   const progress: ChainProgress =
     resumed && resumed.chain.every((ref) => ref.includes(':'))
       ? resumed
       : await whileHeartbeating(startChain(parts, request, info.attempt));
+  // Beats between the waits too (the call log, settling the budget), with the chain's progress as details.
+  return whileHeartbeating(continueChain(parts, request, progress), () => progress);
+}
+
+async function continueChain(
+  parts: GatewayParts,
+  request: StructuredRequest,
+  progress: ChainProgress,
+): Promise<StructuredResult<unknown>> {
+  const { config, now } = parts;
+  const context = Context.current();
+  const info = context.info;
   const failedProviders = (progress.failedProviders ??= []);
   const maxOutputTokens = request.maxOutputTokens ?? config.defaultMaxOutputTokens;
   const estimatedInput = Math.ceil(

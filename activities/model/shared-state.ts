@@ -25,6 +25,15 @@ import {
  */
 const BREAKER_READ_TIMEOUT_MS = 2000;
 
+/**
+ * Every model call waits on these entities, so a task of theirs lost with a killed worker must move on
+ * fast (the default is 10 s, during which every call waited). Their runs roll over at 1,000 events
+ * (workflows/model/rollover.ts), so a live worker replays one well within this.
+ */
+const ENTITY_TASK_TIMEOUT = '3 seconds';
+
+type EntityStart<Input> = { workflowId: string; taskQueue: string; workflowTaskTimeout: string; args: [Input] };
+
 export interface CallPermission extends BreakerAcquired {
   /** Which breaker refused the call. */
   blockedBy?: 'provider' | 'model';
@@ -92,18 +101,20 @@ export class SharedState {
     return this.viewInFlight;
   }
 
-  private healthStart(): { workflowId: string; taskQueue: string; args: [ModelHealthInput] } {
+  private healthStart(): EntityStart<ModelHealthInput> {
     return {
       workflowId: this.options.healthWorkflowId,
       taskQueue: this.options.taskQueue,
+      workflowTaskTimeout: ENTITY_TASK_TIMEOUT,
       args: [{ breaker: this.options.breaker }],
     };
   }
 
-  private budgetStart(day: string): { workflowId: string; taskQueue: string; args: [BudgetInput] } {
+  private budgetStart(day: string): EntityStart<BudgetInput> {
     return {
       workflowId: budgetWorkflowId(day, this.options.budgetWorkflowPrefix),
       taskQueue: this.options.taskQueue,
+      workflowTaskTimeout: ENTITY_TASK_TIMEOUT,
       args: [{ day, limitUsd: this.options.dailyBudgetUsd, healthWorkflowId: this.options.healthWorkflowId }],
     };
   }

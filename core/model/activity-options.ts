@@ -4,8 +4,7 @@
 // retry policy's own intervals only apply when a worker dies mid-attempt.
 import type { ActivityOptions } from '@temporalio/common';
 import { LLM_TASK_QUEUE } from '../contract';
-
-export const GATEWAY_HEARTBEAT_TIMEOUT = '5 seconds';
+import { HEARTBEAT_TIMEOUT } from '../heartbeat-timing';
 
 export interface GenerateStructuredTimeouts {
   /** Must match the gateway's chainDeadlineMs (default 120 s). */
@@ -23,11 +22,11 @@ export function generateStructuredOptions(
     startToCloseTimeout: timeouts.chainDeadlineMs + timeouts.callTimeoutMs,
     // The gateway heartbeats while it waits (on a model, on the budget and breaker workflows): an attempt
     // lost with a killed worker is retried after this, not after the whole start-to-close timeout.
-    heartbeatTimeout: GATEWAY_HEARTBEAT_TIMEOUT,
+    heartbeatTimeout: HEARTBEAT_TIMEOUT,
     // Hard stop above the chain deadline, should a worker keep dying.
     scheduleToCloseTimeout: timeouts.chainDeadlineMs * 2 + timeouts.callTimeoutMs,
     // Provider back-offs come from nextRetryDelay; these intervals only space attempts lost with their
     // worker, which the next worker can take at once: a short cap, not the SDK's minute.
-    retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '5s' },
+    retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '2s' },
   };
 }

@@ -8,6 +8,7 @@ import { finished } from 'node:stream/promises';
 import type { Labels, LineRecord, Source, SourceContext } from '../types';
 import { pad } from '../types';
 import { AsyncQueue, sleep } from './queue';
+import { normaliseTimestamp } from './timestamp';
 import { watchForever, type KubeObject } from './watch';
 
 export interface KubernetesLogsOptions {
@@ -16,14 +17,6 @@ export interface KubernetesLogsOptions {
   labelSelector?: string;
   /** Queue between followers and the pipeline. */
   capacity?: number;
-}
-
-/** `2026-11-22T04:00:00.5Z` → `2026-11-22T04:00:00.500000000Z` so timestamps compare as strings. */
-export function normaliseTimestamp(ts: string): string {
-  const m = ts.match(/^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)$/);
-  if (!m) return ts;
-  if (m[3] !== 'Z') return normaliseTimestamp(new Date(ts).toISOString());
-  return `${m[1]}.${(m[2] ?? '').padEnd(9, '0').slice(0, 9)}Z`;
 }
 
 interface PodInfo {

@@ -171,6 +171,13 @@ export const incidentScenarios: Scenario[] = [
       ]),
   },
   {
+    // Steps that need nothing from each other overlap: round 1's patch is drafted while the issue opens, the
+    // branch is ensured while the model writes the patch, the resolved comment and the closing go together.
+    name: 'incident-overlapped-steps',
+    run: (recorder) =>
+      scriptedIncident(recorder, 'overlap', panic('overlap'), [answer(evaluation), answer(patchOf('src/lib.rs'))]),
+  },
+  {
     // A log line that reads like instructions, and a patch to a CI file: both told on the issue, no PR.
     name: 'incident-refused-patch',
     run: (recorder) =>

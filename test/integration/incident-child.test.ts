@@ -74,6 +74,8 @@ it('runs as a child: parent gets summaries, child outlives the parent, search at
     expect(desc.typedSearchAttributes.get(searchAttributes.playId)).toBe(playId);
     expect(desc.typedSearchAttributes.get(searchAttributes.alertCodes)).toEqual(['R1']);
     expect(await desc.staticSummary()).toMatch(/^Incident R1 \(critical\)/);
+    // A task lost with a killed worker is handed on after 5 s, not Temporal's default 10 s.
+    expect(Number(desc.raw.executionConfig?.defaultWorkflowTaskTimeout?.seconds)).toBe(5);
     await child.executeUpdate('approve', { args: [{ by: 'test' }] });
     expect(((await child.result()) as IncidentView).status).toBe('resolved');
     expect((await child.describe()).typedSearchAttributes.get(searchAttributes.status)).toBe('resolved');

@@ -39,6 +39,29 @@ async function updateEvents(handle: WorkflowHandle): Promise<string[]> {
   );
 }
 
+/** For each activity type, the events (ids) of the workflow tasks that scheduled it, and when it completed. */
+async function activityTimeline(handle: WorkflowHandle) {
+  const { events } = await handle.fetchHistory();
+  const scheduledBy = new Map<string, number[]>();
+  const typeOf = new Map<number, string>();
+  const completedAt = new Map<string, number[]>();
+  for (const event of events ?? []) {
+    const id = Number(event.eventId);
+    const scheduled = event.activityTaskScheduledEventAttributes;
+    if (scheduled) {
+      const type = scheduled.activityType!.name!;
+      typeOf.set(id, type);
+      scheduledBy.set(type, [...(scheduledBy.get(type) ?? []), Number(scheduled.workflowTaskCompletedEventId)]);
+    }
+    const completed = event.activityTaskCompletedEventAttributes;
+    if (completed) {
+      const type = typeOf.get(Number(completed.scheduledEventId))!;
+      completedAt.set(type, [...(completedAt.get(type) ?? []), id]);
+    }
+  }
+  return { scheduledBy, completedAt, scheduledIds: [...typeOf].map(([id, type]) => ({ id, type })) };
+}
+
 describe('incident workflow', () => {
   let h: Harness;
   afterEach(async () => h?.close());
@@ -76,6 +99,24 @@ describe('incident workflow', () => {
     expect(view.pr).toMatchObject({ number: pr.number, dryRun: false });
     // Not merged without autoMerge.
     expect(h.github.file(REPO, 'src/lib.rs')).not.toBe(goodPatch().edits[0].content);
+  });
+
+  it('runs steps that need nothing from each other together', async () => {
+    // The patch answer comes slowly, so the branch is readied while the model writes the patch.
+    const { handle, view } = await run((x) =>
+      x.gemini.script(PATCH_MODEL, { kind: 'slow', delayMs: 1500, then: { kind: 'ok', answer: goodPatch() } }),
+    );
+    expect(view).toMatchObject({ status: 'resolved', round: 1 });
+    const { scheduledBy, completedAt, scheduledIds } = await activityTimeline(handle);
+    // Round 1's patch is asked for by the same workflow task that opens the issue.
+    expect(scheduledBy.get('preparePatchPrompt')).toEqual(scheduledBy.get('findOrCreateIssue'));
+    // The branch is ensured before the patch answer arrives (the second model call).
+    const patchAnswered = completedAt.get('generateStructured')![1];
+    const branchScheduled = scheduledIds.find((s) => s.type === 'ensureBranch')!.id;
+    expect(branchScheduled).toBeLessThan(patchAnswered);
+    // The resolved comment and the issue's closing go out together.
+    expect(scheduledBy.get('closeIssue')).toEqual([scheduledBy.get('commentOnce')!.at(-1)]);
+    expect(h.github.issues(REPO)[0].state).toBe('closed');
   });
 
   it('merges when autoMerge is on', async () => {

@@ -8,7 +8,7 @@ import { DEFAULT_GATEWAY_CONFIG } from '../../core/model/gateway-config';
 import { utcDay } from '../../core/model/budget';
 import { loadConfig } from '../../runtime/config';
 import { startLlmWorker } from '../../workers/llm';
-import type { RunningWorker } from '../../workers/main';
+import type { RunningWorker } from '../../workers/workflow-source';
 import { startFakeGemini, type FakeGemini } from '../fakes/gemini';
 import {
   closeTestConnections,
@@ -89,4 +89,6 @@ test('an LLM worker alone answers a model call: it runs the budget and breaker e
   const ledger = await client.workflow.getHandle(budgetWorkflowId(utcDay(new Date()), budgetPrefix)).describe();
   expect(ledger.taskQueue).toBe(llmQueue);
   expect(ledger.status.name).toBe('RUNNING');
+  // Every model call waits on the ledger: a task of it lost with a killed worker moves on after 3 s, not 10.
+  expect(Number(ledger.raw.executionConfig?.defaultWorkflowTaskTimeout?.seconds)).toBe(3);
 }, 120_000);

@@ -43,6 +43,8 @@ test('there are recorded histories to replay', () => {
       'session-evidence-clock.json',
       // The watchdog's audit log mirrored into Temporal, continuing as new with its entries.
       'auditMirror-continue-as-new.json',
+      // Independent incident steps overlap (patch drafted with the issue, branch with the patch).
+      'incident-overlapped-steps.json',
       // Recorded before sessions opened incidents: they replay through the patched() old path.
       'session-before-incidents-detections-and-end.json',
       // Recorded before the approve/reject validators: a refused decision sits in the history.

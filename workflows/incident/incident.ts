@@ -108,9 +108,17 @@ export const PATCH_SCOPE_PATCH = 'incident-patch-scope';
 export const INJECTION_WARNING_PATCH = 'incident-injection-warning';
 /** The GitHub effects of a patch run as separate activities (before: one applyPatch activity). */
 export const GITHUB_EFFECTS_PATCH = 'incident-github-effects';
+/**
+ * Steps that need nothing from each other run together: round 1's patch is drafted while the issue opens,
+ * the fix branch is made ready while the model writes the patch, and the resolved comment and the issue's
+ * closing go out together (before: one after the other).
+ */
+export const OVERLAP_PATCH = 'incident-overlaps-independent-steps';
 export { CONTEXT_WINDOW_PATCH, SHARED_CAUSE_PATCH, URGENT_NOTICE_PATCH } from './context-steps';
 
 // ── child start options (for the session) ─────────────────────────────────────────────────────────────
+
+const INCIDENT_TASK_TIMEOUT = '5 seconds';
 
 /** How the session starts an incident child: fixed id, outlives its parent, findable in the UI. */
 export function incidentChildOptions(
@@ -124,6 +132,9 @@ export function incidentChildOptions(
     args: [input],
     // The incident finishes its healing even when the session ends or continues-as-new.
     parentClosePolicy: ParentClosePolicy.ABANDON,
+    // A task lost with a killed worker is handed to another after this, not the default 10 s; an incident's
+    // history stays small (it continues as new), so a live worker replays it well within the time.
+    workflowTaskTimeout: INCIDENT_TASK_TIMEOUT,
     staticSummary: `Incident ${detection.code} (${detection.severity}) in ${input.playId}: ${redact(detection.line).slice(0, 120)}`,
     typedSearchAttributes: [
       { key: searchAttributes.playId, value: input.playId },
@@ -256,6 +267,14 @@ export async function incident(input: IncidentInput, carried?: IncidentCarried):
       progress.evaluated = await evaluate(gathered);
     }
     const { evaluation, rulesFallback } = progress.evaluated;
+    // The first patch needs nothing the issue brings: it is asked for while the issue opens, when nothing
+    // between the two (a linked root cause, a missing model, a human gate) could stop the round.
+    const draft =
+      !progress.issue && draftsEarly(evaluation, gathered, rulesFallback)
+        ? draftPatch(evaluation, 1, undefined, issueTitle(detection.code, evaluation.summary))
+        : undefined;
+    // Handled here too, so a runbook that ends before round 1 leaves no rejection unobserved.
+    draft?.catch(() => undefined);
     if (!progress.issue) {
       step('opening-issue', `${evaluation.category}: ${evaluation.summary}`);
       const opened = await openIssue(evaluation, gathered);
@@ -299,10 +318,28 @@ export async function incident(input: IncidentInput, carried?: IncidentCarried):
       if (gate === 'rejected') return reject(issue);
       progress.gatePassed = true;
     }
-    return remediate(issue, evaluation);
+    return remediate(issue, evaluation, draft);
   }
 
-  async function remediate(issue: IssueRef, evaluation: Evaluation): Promise<IncidentView> {
+  function draftsEarly(
+    evaluation: Evaluation,
+    gathered: ContextRef,
+    rulesFallback: Evaluated['rulesFallback'],
+  ): boolean {
+    const stopsBeforeRound =
+      settings.mode !== 'patch' ||
+      rulesFallback === 'no-key' ||
+      settings.requireApproval ||
+      failedCi !== undefined ||
+      sharedLead(evaluation, gathered) !== undefined;
+    return !stopsBeforeRound && patched(OVERLAP_PATCH);
+  }
+
+  async function remediate(
+    issue: IssueRef,
+    evaluation: Evaluation,
+    firstDraft?: Promise<ModelOutcome>,
+  ): Promise<IncidentView> {
     for (progress.round = Math.max(progress.round, 1); progress.round <= settings.maxIterations; progress.round++) {
       const round = progress.round;
       view.round = round;
@@ -311,7 +348,7 @@ export async function incident(input: IncidentInput, carried?: IncidentCarried):
         if (progress.codeRun?.round !== round) step('remediating', `round ${round} (${settings.mode})`);
         const attempt =
           settings.mode === 'patch'
-            ? await remediateByPatch(issue, evaluation, round, progress.feedback)
+            ? await remediateByPatch(issue, evaluation, round, progress.feedback, round === 1 ? firstDraft : undefined)
             : await remediateByCodeRun(issue, evaluation, round, progress.feedback);
         if (!attempt.ok) {
           progress.lastReason = progress.feedback = attempt.reason;
@@ -559,27 +596,17 @@ export async function incident(input: IncidentInput, carried?: IncidentCarried):
     evaluation: Evaluation,
     round: number,
     ciFailure: string | undefined,
+    drafted?: Promise<ModelOutcome>,
   ): Promise<RoundResult> {
     // With no allowed paths configured, a patch may change only the files the evaluation named.
     const policy = patchPolicy(settings.paths, evaluation.affectedFiles);
-    const prompt = await remediation().preparePatchPrompt({
-      incidentId: id,
-      repo: input.repository,
-      issueTitle: issue.title,
-      ...(progress.gathered ? { issueBody: issueText(evaluation, progress.gathered) } : {}),
-      evaluation,
-      round,
-      ciFailure,
-      policy,
-      ...(fixBranch ? { branch: fixBranch } : {}),
-    });
-    const outcome = await askModel({
-      purpose: 'remediate',
-      correlationId: `${id}#${round}`,
-      system: prompt.system,
-      prompt: prompt.prompt,
-      responseSchema: PATCH_SCHEMA,
-    });
+    // The branch needs nothing from the patch: it is made ready while the model writes one.
+    const branchReady = patched(OVERLAP_PATCH)
+      ? github().ensureBranch({ incidentId: id, repo: input.repository, branch: fixBranch ?? remediationBranch(id) })
+      : undefined;
+    // Handled here too: a round that ends before publishing leaves no rejection unobserved.
+    branchReady?.catch(() => undefined);
+    const outcome = await (drafted ?? draftPatch(evaluation, round, ciFailure, issue.title));
     const answer: StructuredResult<unknown> =
       'answer' in outcome ? outcome.answer : { ok: false, reason: 'exhausted', detail: outcome.gatewayError };
     if (!answer.ok) {
@@ -632,7 +659,7 @@ export async function incident(input: IncidentInput, carried?: IncidentCarried):
     };
     if (patched(GITHUB_EFFECTS_PATCH)) {
       try {
-        return { ok: true, pr: await publishPatch(github, toPublish) };
+        return { ok: true, pr: await publishPatch(github, toPublish, branchReady) };
       } catch (error) {
         // GitHub refused the change (a 4xx): this round failed. An outage was waited out by the retries,
         // and one that outlasted the deadline ends the incident (the runbook reports it).
@@ -647,6 +674,33 @@ export async function incident(input: IncidentInput, carried?: IncidentCarried):
       if (!(error instanceof ActivityFailure)) throw error;
       return { ok: false, reason: `applying the patch failed: ${messageOf(error)}` };
     }
+  }
+
+  /** The model's patch for a round: the prompt (files read from the repository), then the model call. */
+  async function draftPatch(
+    evaluation: Evaluation,
+    round: number,
+    ciFailure: string | undefined,
+    title: string,
+  ): Promise<ModelOutcome> {
+    const prompt = await remediation().preparePatchPrompt({
+      incidentId: id,
+      repo: input.repository,
+      issueTitle: title,
+      ...(progress.gathered ? { issueBody: issueText(evaluation, progress.gathered) } : {}),
+      evaluation,
+      round,
+      ciFailure,
+      policy: patchPolicy(settings.paths, evaluation.affectedFiles),
+      ...(fixBranch ? { branch: fixBranch } : {}),
+    });
+    return askModel({
+      purpose: 'remediate',
+      correlationId: `${id}#${round}`,
+      system: prompt.system,
+      prompt: prompt.prompt,
+      responseSchema: PATCH_SCHEMA,
+    });
   }
 
   async function remediateByCodeRun(
@@ -738,8 +792,17 @@ export async function incident(input: IncidentInput, carried?: IncidentCarried):
       merged = true;
     }
     const prRef = pr.number !== undefined ? `#${pr.number}` : `"${pr.title}"`;
-    await github().commentOnce({ incidentId: id, issue, kind: 'resolved', body: resolvedComment(id, prRef, merged) });
-    if (!isAgentPullRequest(issue, failedCi)) await github().closeIssue({ incidentId: id, issue, reason: 'completed' });
+    const comment = () =>
+      github().commentOnce({ incidentId: id, issue, kind: 'resolved', body: resolvedComment(id, prRef, merged) });
+    const close = async () => {
+      if (!isAgentPullRequest(issue, failedCi))
+        await github().closeIssue({ incidentId: id, issue, reason: 'completed' });
+    };
+    if (patched(OVERLAP_PATCH)) await Promise.all([comment(), close()]);
+    else {
+      await comment();
+      await close();
+    }
     return finish('resolved', why);
   }
 

@@ -7,10 +7,15 @@ import { redact } from '../../core/detection/redact';
 import { prBody, prTitle, remediationBranch } from '../../core/incident/render';
 
 /** `github()` gives the GitHub activities with the time still left for retries. */
-export async function publishPatch(github: () => GitHubActivities, input: PatchToPublish): Promise<PullRef> {
+/** `branchReady`: the branch is already being ensured (alongside the model call); else it is ensured first. */
+export async function publishPatch(
+  github: () => GitHubActivities,
+  input: PatchToPublish,
+  branchReady?: Promise<unknown>,
+): Promise<PullRef> {
   const { incidentId, repo } = input;
   const branch = input.branch ?? remediationBranch(incidentId);
-  await github().ensureBranch({ incidentId, repo, branch });
+  await (branchReady ?? github().ensureBranch({ incidentId, repo, branch }));
   await github().commitFiles({
     incidentId,
     repo,

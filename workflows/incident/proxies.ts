@@ -1,6 +1,6 @@
 // The incident's activities with their retry and timeout policies. Activities that wait on something
 // outside heartbeat while they run (activities/heartbeat.ts), so each proxy's heartbeat timeout turns an
-// attempt lost with a killed worker into a retry within about 5 s.
+// attempt lost with a killed worker into a retry within about 2 s (core/heartbeat-timing.ts).
 import { proxyActivities } from '@temporalio/workflow';
 import type { GitHubActivities } from '../../activities/incident/github';
 import type { ContextActivities } from '../../activities/incident/context';
@@ -8,8 +8,8 @@ import type { NotifyActivities } from '../../activities/incident/notify';
 import type { RemediationActivities } from '../../activities/incident/remediation';
 import type { StructuredRequest, StructuredResult } from '../../core/model/request';
 import { generateStructuredOptions } from '../../core/model/activity-options';
+import { HEARTBEAT_TIMEOUT } from '../../core/heartbeat-timing';
 
-const HEARTBEAT_TIMEOUT = '5 seconds';
 /** Past the deadline these still get this long, so an escalation can reach the issue. */
 const GITHUB_LAST_WINDOW_MS = 10 * 60_000;
 /** How long an effect may keep retrying: until the incident's deadline. */
@@ -47,7 +47,8 @@ export const context = proxyActivities<ContextActivities>({
   startToCloseTimeout: '2 minutes',
   heartbeatTimeout: HEARTBEAT_TIMEOUT,
   scheduleToCloseTimeout: '5 minutes',
-  retry: { initialInterval: '1 second', maximumInterval: '5 seconds' },
+  // Only a lost worker fails an attempt, and the next worker can take the retry at once.
+  retry: { initialInterval: '500 milliseconds', maximumInterval: '2 seconds' },
 });
 
 /** Remediation steps (reading files from GitHub, CodeRuns in Kubernetes): outages are waited out as for GitHub. */

@@ -1,5 +1,6 @@
 import { CoreV1Api, CustomObjectsApi, AppsV1Api } from '@kubernetes/client-node';
-import { kubernetesLogsSource, normaliseTimestamp } from '../../../scanner/sources/kubernetes-logs';
+import { kubernetesLogsSource } from '../../../scanner/sources/kubernetes-logs';
+import { normaliseTimestamp } from '../../../scanner/sources/timestamp';
 import { kubernetesStateSource } from '../../../scanner/sources/kubernetes-state';
 import { FakeKubernetes, kubeConfigFor, startFakeKubernetes } from '../../fakes/kubernetes';
 import { collect, lastPositions } from './helpers';
