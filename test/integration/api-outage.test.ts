@@ -58,7 +58,9 @@ test('with no worker running, a session is read from its last-known state within
       repository: '5dlabs/cto',
       status: 'active',
       stale: true,
-      staleReason: expect.stringMatching(/no worker answered within \d+ ms/),
+      // Temporal holds the query until the API's deadline or, rarely (seen once in a clean-clone run just
+      // after the worker stopped), refuses it at once: either way the answer is the last-known view.
+      staleReason: expect.stringMatching(/no worker answered within \d+ ms|Failed to query Workflow/),
       agents: expect.arrayContaining([expect.objectContaining({ name: 'rex' })]),
     });
     expect(Date.parse(result.body.asOf)).not.toBeNaN();
