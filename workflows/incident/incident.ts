@@ -267,10 +267,11 @@ export async function incident(input: IncidentInput, carried?: IncidentCarried):
       progress.evaluated = await evaluate(gathered);
     }
     const { evaluation, rulesFallback } = progress.evaluated;
+    const lead = sharedLead(evaluation, gathered);
     // The first patch needs nothing the issue brings: it is asked for while the issue opens, when nothing
     // between the two (a linked root cause, a missing model, a human gate) could stop the round.
     const draft =
-      !progress.issue && draftsEarly(evaluation, gathered, rulesFallback)
+      !progress.issue && draftsEarly(lead !== undefined, rulesFallback)
         ? draftPatch(evaluation, 1, undefined, issueTitle(detection.code, evaluation.summary))
         : undefined;
     // Handled here too, so a runbook that ends before round 1 leaves no rejection unobserved.
@@ -286,7 +287,6 @@ export async function incident(input: IncidentInput, carried?: IncidentCarried):
       progress.issue = opened;
     }
     const issue = progress.issue;
-    const lead = sharedLead(evaluation, gathered);
     if (lead && patched(SHARED_CAUSE_PATCH)) {
       step('linking', `shares its root cause with ${lead.id}`);
       const leadIssue = await linkToLead(github, { incidentId: id, issue, lead, summary: evaluation.summary });
@@ -321,17 +321,13 @@ export async function incident(input: IncidentInput, carried?: IncidentCarried):
     return remediate(issue, evaluation, draft);
   }
 
-  function draftsEarly(
-    evaluation: Evaluation,
-    gathered: ContextRef,
-    rulesFallback: Evaluated['rulesFallback'],
-  ): boolean {
+  function draftsEarly(linked: boolean, rulesFallback: Evaluated['rulesFallback']): boolean {
     const stopsBeforeRound =
+      linked ||
       settings.mode !== 'patch' ||
       rulesFallback === 'no-key' ||
       settings.requireApproval ||
-      failedCi !== undefined ||
-      sharedLead(evaluation, gathered) !== undefined;
+      failedCi !== undefined;
     return !stopsBeforeRound && patched(OVERLAP_PATCH);
   }
 
