@@ -1,8 +1,9 @@
-// When to restart a supervised process that exited, like a process manager does: 1 s after an exit,
-// doubling (2, 4, 8 … 30 s) while the process keeps dying as it starts (within 5 s, before it reported
-// ready); the ladder starts over once a run came up (reported ready: its first heartbeat got through) or
-// ran a stable minute. A process that dies after it had been running a while (killed from outside, say)
-// is restarted after 1 s: only a crash loop is slowed down. A crash loop is reported as `failed` but never
+// When to restart a supervised process that exited, like a process manager does. A process that dies
+// after it had been running a while (5 s or more; killed from outside, say) is restarted at once: every
+// second it stays down is a second its queue goes unserved. One that dies sooner waits 1 s, doubling
+// (2, 4, 8 … 30 s) while it keeps dying as it starts (before it reported ready); the ladder starts over
+// once a run came up (reported ready: its first heartbeat got through) or ran a stable minute. Only a
+// crash loop is slowed down. A crash loop is reported as `failed` but never
 // given up on: a transient cause (Temporal down, a port still taken) clears and the next attempt works.
 
 export interface BackoffPolicy {
@@ -39,8 +40,9 @@ export class RestartBackoff {
   /** Records how a run ended and returns the delay before the next start. */
   afterExit(run: RunOutcome): number {
     if (run.ready || run.uptimeMs >= this.policy.stableAfterMs) this.unstableRuns = 0;
-    const diedStarting = !run.ready && run.uptimeMs < this.policy.startingForMs;
-    if (!diedStarting) return this.policy.initialMs;
+    const ranAWhile = run.uptimeMs >= this.policy.startingForMs;
+    if (ranAWhile) return 0;
+    if (run.ready) return this.policy.initialMs;
     this.unstableRuns += 1;
     return Math.min(this.policy.maxMs, this.policy.initialMs * 2 ** (this.unstableRuns - 1));
   }

@@ -294,16 +294,16 @@ export class Supervisor {
       return;
     }
     const delayMs = managed.backoff.afterExit({ uptimeMs: now - managed.startedAtMs, ready: state.ready });
-    const retryIn = `${Math.round(delayMs / 100) / 10} s`;
+    const retryIn = delayMs === 0 ? 'now' : `in ${Math.round(delayMs / 100) / 10} s`;
     if (managed.backoff.failed) {
       state.status = 'failed';
       state.failedReason = `${managed.backoff.unstable} starts in a row ended before it came up (last: ${reason})`;
       this.log(
-        `[supervisor] ${state.name} stopped (${reason}); marked failed: ${state.failedReason}; trying again in ${retryIn}`,
+        `[supervisor] ${state.name} stopped (${reason}); marked failed: ${state.failedReason}; trying again ${retryIn}`,
       );
     } else {
       state.status = 'backing-off';
-      this.log(`[supervisor] ${state.name} stopped (${reason}); restarting in ${retryIn}`);
+      this.log(`[supervisor] ${state.name} stopped (${reason}); restarting ${retryIn}`);
     }
     state.nextStartAt = iso(now + delayMs);
     managed.timer = setTimeout(() => {

@@ -63,6 +63,8 @@ export interface IncidentInput {
   llmTaskQueue?: string;
   /** Set by sessions: the incident waits until the window's end (detection + afterSecs) before gathering. */
   contextWindow?: ContextWindowSettings;
+  /** History events per run before the incident continues as new (default 500); tests set fewer. */
+  maxHistoryEvents?: number;
 }
 
 export interface IncidentEvent {

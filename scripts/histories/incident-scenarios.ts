@@ -110,6 +110,41 @@ async function scriptedIncident(
   }
 }
 
+/**
+ * An incident at its approval gate gets `repeats` evidence signals, continues as new, and is rejected; the
+ * id of its first run (the replay test keys histories by workflow id: one run per id).
+ */
+async function floodAtGate(recorder: Recorder, name: string, repeats: number, maxHistoryEvents?: number) {
+  const handle = await runIncident(recorder, {
+    playId: `rec-${name}-${recorder.suffix}`,
+    repository: '5dlabs/cto-demo',
+    namespace: 'cto',
+    detection: panic(name),
+    remediation: { mode: 'coderun', requireApproval: true },
+    ...(maxHistoryEvents ? { maxHistoryEvents } : {}),
+  });
+  const firstRunId = await currentRunId(recorder.client, handle.workflowId);
+  await waitFor(
+    'the approval gate',
+    () => handle.query(incidentStatusQuery),
+    (view) => view.step === 'awaiting-approval',
+  );
+  for (let i = 0; i < repeats; i++) await handle.signal('evidence', { detections: [panic(name)] });
+  await waitFor(
+    'a continued run',
+    () => currentRunId(recorder.client, handle.workflowId),
+    (runId) => runId !== firstRunId,
+  );
+  await waitFor(
+    'the evidence in the continued run',
+    () => handle.query(incidentStatusQuery),
+    (view) => view.occurrences === repeats + 1,
+  );
+  await handle.executeUpdate(rejectUpdate, { args: [{ by: 'recorder' }] });
+  await handle.result();
+  return `${handle.workflowId}#${firstRunId}`;
+}
+
 export const incidentScenarios: Scenario[] = [
   {
     // The human gate: one approval accepted, a second decision refused (by the validator, so absent from
@@ -195,35 +230,11 @@ export const incidentScenarios: Scenario[] = [
     // Evidence floods an incident waiting at its approval gate: it continues as new (past 120 events on the
     // recording server) and the next run keeps the gate; a rejection ends it. The first run is recorded.
     name: 'incident-continue-as-new',
-    async run(recorder) {
-      const handle = await runIncident(recorder, {
-        playId: `rec-can-${recorder.suffix}`,
-        repository: '5dlabs/cto-demo',
-        namespace: 'cto',
-        detection: panic('can'),
-        remediation: { mode: 'coderun', requireApproval: true },
-      });
-      const firstRunId = await currentRunId(recorder.client, handle.workflowId);
-      await waitFor(
-        'the approval gate',
-        () => handle.query(incidentStatusQuery),
-        (view) => view.step === 'awaiting-approval',
-      );
-      for (let i = 0; i < 100; i++) await handle.signal('evidence', { detections: [panic('can')] });
-      await waitFor(
-        'a continued run',
-        () => currentRunId(recorder.client, handle.workflowId),
-        (runId) => runId !== firstRunId,
-      );
-      await waitFor(
-        'the evidence in the continued run',
-        () => handle.query(incidentStatusQuery),
-        (view) => view.occurrences === 101,
-      );
-      await handle.executeUpdate(rejectUpdate, { args: [{ by: 'recorder' }] });
-      await handle.result();
-      // The run that continued as new (the replay test keys histories by workflow id: one run per id).
-      return `${handle.workflowId}#${firstRunId}`;
-    },
+    run: (recorder) => floodAtGate(recorder, 'can', 100),
+  },
+  {
+    // The same flood under a 60-event bound: the run rolls over at the bound, before the server suggests it.
+    name: 'incident-bounded-history',
+    run: (recorder) => floodAtGate(recorder, 'bound', 30, 60),
   },
 ];

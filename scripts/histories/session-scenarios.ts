@@ -12,7 +12,7 @@ import {
   statusQuery,
   toolInventorySignal,
 } from '../../core/contract';
-import { pause, waitFor, type Scenario } from './scenario';
+import { pause, waitFor, type Recorder, type Scenario } from './scenario';
 
 const payload = (playId: string) =>
   normaliseSessionPayload({
@@ -51,6 +51,31 @@ async function settle(
   throw new Error(`scenario for ${workflowId} did not settle`);
 }
 const read = (client: Client, workflowId: string) => client.workflow.getHandle(workflowId).query(statusQuery);
+
+/** A session whose one failure becomes a dry-run incident that escalates; records both histories. */
+async function sessionWithDryRunIncident(
+  { client, taskQueue, suffix }: Recorder,
+  sessionFile: string,
+  incidentFile: string,
+): Promise<Array<[string, string]>> {
+  const input = payload(`rec-incident-${suffix}`);
+  await new SessionService(client, { taskQueue, settings: { preflightWindowMs: 60_000 } }).start(input);
+  const id = sessionWorkflowId(input.playId);
+  const handle = client.workflow.getHandle(id);
+  await handle.signal(detectionsSignal, { batchId: 'b1', detections: [detection('crash', 'R1')] });
+  await settle(client, id, (v) => v.incidents.length === 1 && v.incidents[0].status !== 'open');
+  const incidentId = (await read(client, id)).incidents[0].id;
+  await handle.signal(detectionsSignal, { batchId: 'b2', detections: [detection('crash', 'R1')] });
+  await settle(client, id, (v) => v.detections.total === 2);
+  await client.workflow.getHandle(incidentId).query(incidentStatusQuery);
+  await handle.signal(endSignal, { reason: 'recorded' });
+  await handle.result();
+  await client.workflow.getHandle(incidentId).result();
+  return [
+    [sessionFile, id],
+    [incidentFile, incidentId],
+  ];
+}
 
 export const sessionScenarios: Scenario[] = [
   {
@@ -108,25 +133,12 @@ export const sessionScenarios: Scenario[] = [
   },
   {
     name: 'session-incident-dry-run',
-    async run({ client, taskQueue, suffix }) {
-      const input = payload(`rec-incident-${suffix}`);
-      await new SessionService(client, { taskQueue, settings: { preflightWindowMs: 60_000 } }).start(input);
-      const id = sessionWorkflowId(input.playId);
-      const handle = client.workflow.getHandle(id);
-      await handle.signal(detectionsSignal, { batchId: 'b1', detections: [detection('crash', 'R1')] });
-      await settle(client, id, (v) => v.incidents.length === 1 && v.incidents[0].status !== 'open');
-      const incidentId = (await read(client, id)).incidents[0].id;
-      await handle.signal(detectionsSignal, { batchId: 'b2', detections: [detection('crash', 'R1')] });
-      await settle(client, id, (v) => v.detections.total === 2);
-      await client.workflow.getHandle(incidentId).query(incidentStatusQuery);
-      await handle.signal(endSignal, { reason: 'recorded' });
-      await handle.result();
-      await client.workflow.getHandle(incidentId).result();
-      return [
-        ['session-incident-dry-run', id],
-        ['incident-dry-run-escalated', incidentId],
-      ];
-    },
+    run: (recorder) => sessionWithDryRunIncident(recorder, 'session-incident-dry-run', 'incident-dry-run-escalated'),
+  },
+  {
+    // The same, since incidents tell their session of milestones only (incident-milestone-updates).
+    name: 'session-milestone-updates',
+    run: (recorder) => sessionWithDryRunIncident(recorder, 'session-milestone-updates', 'incident-milestone-updates'),
   },
   {
     // Evidence sent by the evidence clock (session-evidence-clock). The same scenario recorded before:

@@ -76,6 +76,40 @@ describe('incident continue-as-new', () => {
     );
   });
 
+  it('rolls over at its event bound, before Temporal suggests it, so a cold worker replays a short run', async () => {
+    h = await createHarness();
+    await h.startWorkers();
+    const handle = await h.start({
+      detection: detection(),
+      remediation: { requireApproval: true },
+      maxHistoryEvents: 60,
+    });
+    const firstRunId = handle.firstExecutionRunId;
+    await eventually(
+      () => h.view(handle),
+      (v) => v.step === 'awaiting-approval',
+    );
+    for (let i = 0; i < 30; i++) await handle.signal('evidence', { detections: [detection()] });
+    await eventually(
+      () => h.view(handle),
+      (v) => v.occurrences === 31 && v.events.some((e) => /continuing as new/.test(e.message)),
+      60_000,
+    );
+    const [first] = await runsOf(handle, firstRunId);
+    // Past the bound (60), well before the suite server's suggestion (120 events).
+    expect(first.continued).toBe(true);
+    expect(first.events).toBeGreaterThanOrEqual(60);
+    expect(first.events).toBeLessThan(120);
+
+    await handle.executeUpdate(approveUpdate, { args: [{ by: 'alice' }] });
+    expect(await handle.result()).toMatchObject({ status: 'resolved', occurrences: 31 });
+    expect(h.github.pulls(REPO)).toHaveLength(1);
+    await replayEveryRun(
+      handle,
+      (await runsOf(handle, firstRunId)).map((r) => r.runId),
+    );
+  });
+
   it('a long CI wait: the next run polls the same PR and resolves, with one model call and one PR', async () => {
     h = await createHarness({ github: { ciPendingPolls: 30 } });
     await h.startWorkers();

@@ -45,6 +45,11 @@ test('there are recorded histories to replay', () => {
       'auditMirror-continue-as-new.json',
       // Independent incident steps overlap (patch drafted with the issue, branch with the patch).
       'incident-overlapped-steps.json',
+      // An incident rolls over at its event bound, before the server suggests continuing as new.
+      'incident-bounded-history.json',
+      // Incidents tell their session of milestones only (issue, PR, status, a wait for a person).
+      'session-milestone-updates.json',
+      'incident-milestone-updates.json',
       // Recorded before sessions opened incidents: they replay through the patched() old path.
       'session-before-incidents-detections-and-end.json',
       // Recorded before the approve/reject validators: a refused decision sits in the history.

@@ -50,6 +50,9 @@ export interface IncidentCarried {
   progress: RunbookProgress;
   /** When the first run started (epoch ms): the incident's deadline counts from here. */
   startedAtMs: number;
-  /** The summary last signalled to the session and the status last written to search attributes. */
+  /**
+   * What was last signalled to the session (the summary, or since milestone updates its milestone) and the
+   * status last written to search attributes.
+   */
   published: { summary: string; status?: string };
 }

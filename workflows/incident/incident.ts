@@ -28,6 +28,7 @@ import type { CiState } from '../../core/incident/ci';
 import { checkEditPaths } from '../../core/incident/path-policy';
 import { patchPolicy, refusedEdits } from '../../core/incident/patch-scope';
 import { instructionLikeLines } from '../../core/incident/prompt-injection';
+import { rolloverDue } from '../rollover';
 import { EVALUATION_SYSTEM, evaluationPrompt } from '../../core/incident/prompts';
 import {
   ciFailureComment,
@@ -114,11 +115,29 @@ export const GITHUB_EFFECTS_PATCH = 'incident-github-effects';
  * closing go out together (before: one after the other).
  */
 export const OVERLAP_PATCH = 'incident-overlaps-independent-steps';
+/**
+ * A run continues as new at INCIDENT_EVENTS_PER_RUN events, not only when Temporal suggests it (thousands
+ * of events): a worker that lost its cache then replays it well within the 2 s workflow-task timeout
+ * (before: a long CI wait could grow a run a cold worker replays in longer than that, again and again).
+ */
+export const BOUNDED_HISTORY_PATCH = 'incident-bounded-history';
+/**
+ * The session hears of an incident's milestones only (status, issue, PR, a wait for a person), not of each
+ * step: every signal costs a workflow task on both sides and grows the session's history, which every
+ * restarted worker replays. The incident's own view keeps every step.
+ */
+export const MILESTONE_UPDATES_PATCH = 'incident-milestone-updates';
+const INCIDENT_EVENTS_PER_RUN = 500;
 export { CONTEXT_WINDOW_PATCH, SHARED_CAUSE_PATCH, URGENT_NOTICE_PATCH } from './context-steps';
 
 // ── child start options (for the session) ─────────────────────────────────────────────────────────────
 
-const INCIDENT_TASK_TIMEOUT = '5 seconds';
+/**
+ * A task lost with a killed worker is handed to another after this, not the default 10 s. A live worker
+ * replays an incident (at most INCIDENT_EVENTS_PER_RUN events) in well under it: ~70 ms for a whole
+ * healing on an idle machine, under 1.5 s (p90) on one just restarted amid the chaos suite's kills.
+ */
+const INCIDENT_TASK_TIMEOUT = '2 seconds';
 
 /** How the session starts an incident child: fixed id, outlives its parent, findable in the UI. */
 export function incidentChildOptions(
@@ -132,8 +151,6 @@ export function incidentChildOptions(
     args: [input],
     // The incident finishes its healing even when the session ends or continues-as-new.
     parentClosePolicy: ParentClosePolicy.ABANDON,
-    // A task lost with a killed worker is handed to another after this, not the default 10 s; an incident's
-    // history stays small (it continues as new), so a live worker replays it well within the time.
     workflowTaskTimeout: INCIDENT_TASK_TIMEOUT,
     staticSummary: `Incident ${detection.code} (${detection.severity}) in ${input.playId}: ${redact(detection.line).slice(0, 120)}`,
     typedSearchAttributes: [
@@ -181,6 +198,9 @@ export async function incident(input: IncidentInput, carried?: IncidentCarried):
   const parent = workflowInfo().parent;
   /** Set once this run has decided to continue as new (a wait in progress is then carried, not cleared). */
   let continuing = false;
+  /** Temporal suggests continuing as new, or (runs since the patch) the run reached its event bound. */
+  const historyFull = rolloverDue(BOUNDED_HISTORY_PATCH, input.maxHistoryEvents ?? INCIDENT_EVENTS_PER_RUN);
+  const milestonesOnly = patched(MILESTONE_UPDATES_PATCH);
 
   const view: IncidentView = carried?.view ?? {
     id,
@@ -572,7 +592,7 @@ export async function incident(input: IncidentInput, carried?: IncidentCarried):
     const mayContinue = patched(CONTINUE_AS_NEW_PATCH);
     for (;;) {
       const woken = await condition(
-        () => verdict !== undefined || (mayContinue && workflowInfo().continueAsNewSuggested),
+        () => verdict !== undefined || (mayContinue && historyFull()),
         Math.max(1, progress.gateDeadlineMs - now()),
       );
       if (verdict) break;
@@ -876,7 +896,7 @@ export async function incident(input: IncidentInput, carried?: IncidentCarried):
    * runbook has done so far, so an incident open for days (evidence, CI polls) keeps a small history.
    */
   async function checkpoint(): Promise<void> {
-    if (!workflowInfo().continueAsNewSuggested || !patched(CONTINUE_AS_NEW_PATCH)) return;
+    if (!historyFull() || !patched(CONTINUE_AS_NEW_PATCH)) return;
     note(`continuing as new after ${workflowInfo().historyLength} history events`);
     continuing = true;
     // No signal or update may be lost, and the session must have the latest summary first.
@@ -918,7 +938,7 @@ export async function incident(input: IncidentInput, carried?: IncidentCarried):
       pr: view.pr,
     };
     // Occurrences come from the session itself; echoing each one back would double its history.
-    const serialized = JSON.stringify({ ...summary, occurrences: 0 });
+    const serialized = milestonesOnly ? milestoneOf(view) : JSON.stringify({ ...summary, occurrences: 0 });
     if (parent && serialized !== publishedSummary) {
       publishedSummary = serialized;
       // The session may have ended (the incident outlives it): a lost update is fine, the next one carries all.
@@ -936,6 +956,16 @@ export async function incident(input: IncidentInput, carried?: IncidentCarried):
       ]);
     }
   }
+}
+
+/** What the session is told of as it happens; a summary sent for it carries the latest step too. */
+function milestoneOf(view: IncidentView): string {
+  return JSON.stringify({
+    status: view.status,
+    issue: view.issue,
+    pr: view.pr,
+    awaitingPerson: view.step === 'awaiting-approval',
+  });
 }
 
 /** A failure as one line for people: the activity's own error, or which timeout ended it. */

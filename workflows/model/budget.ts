@@ -14,7 +14,7 @@ import {
 import { emptyLedger, heldUsd, reserve, settle, type BudgetLedger } from '../../core/model/budget';
 import { roundUsd } from '../../core/model/prices';
 import { totalsByModel } from '../../core/model/stats';
-import { rolloverDue } from './rollover';
+import { rolloverDue } from '../rollover';
 import {
   budgetQuery,
   recordModelDaySignal,

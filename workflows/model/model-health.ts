@@ -14,7 +14,7 @@ import {
   type ModelDaySummary,
   type ModelHealthInput,
 } from '../../core/contract';
-import { rolloverDue } from './rollover';
+import { rolloverDue } from '../rollover';
 
 /** Days of statistics kept (a month and a margin for `healer models report --days 30`). */
 export const MODEL_DAYS_KEPT = 35;

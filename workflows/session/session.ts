@@ -131,6 +131,12 @@ const EVIDENCE_TIMER_PATCH = 'session-evidence-on-timer';
  * repeat waits, started and ended by the evidence alone, never by how signals were batched.
  */
 const EVIDENCE_CLOCK_PATCH = 'session-evidence-clock';
+/**
+ * patched() id guarding detections routed before continuing as new: before it, a batch that arrived while
+ * the pass that decided to continue was still sending evidence was counted but never routed (the list of
+ * detections to route is not carried), so its repeats never reached their incident.
+ */
+const ROUTE_BEFORE_CONTINUE_PATCH = 'session-routes-before-continue-as-new';
 const DEFAULT_MAX_HISTORY_EVENTS = 10_000;
 
 const nowIso = (): string => new Date().toISOString();
@@ -308,6 +314,10 @@ export async function playSession(run: SessionRunInput): Promise<SessionView> {
     if (state.status === 'active' && shouldContinueAsNew()) {
       // Let in-flight handlers finish so no signal is lost, then carry everything to a fresh history.
       await condition(allHandlersFinished);
+      while (toRoute.length && patched(ROUTE_BEFORE_CONTINUE_PATCH)) {
+        await routeToIncidents(toRoute.splice(0), session, settings, state);
+        await condition(allHandlersFinished);
+      }
       state.continuedAsNew += 1;
       await continueAsNew<typeof playSession>({ session, settings, carried: state });
     }
