@@ -17,8 +17,10 @@ export async function startLlmWorker(
   overrides: Partial<WorkerOptions> = {},
   warn: (message: string) => void = (message) => process.stderr.write(`model gateway: ${message}\n`),
 ): Promise<RunningWorker> {
-  const connection = await NativeConnection.connect({ address: config.temporal.address });
-  const clientConnection = await Connection.connect({ address: config.temporal.address });
+  const [connection, clientConnection] = await Promise.all([
+    NativeConnection.connect({ address: config.temporal.address }),
+    Connection.connect({ address: config.temporal.address }),
+  ]);
   const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
   const gateway = createModelGateway({
     apiKey: config.gemini.apiKey,
@@ -28,8 +30,10 @@ export async function startLlmWorker(
     config: config.modelGateway,
     warn,
   });
-  // Resolve the chains now, so a configured model that no provider serves is reported at start.
-  await gateway.catalog?.report();
+  // Resolve the chains now, so a configured model that no provider serves is reported at start; listing
+  // the providers' models runs while the worker is created, not before (a restart polls sooner).
+  const reported = gateway.catalog?.report();
+  reported?.catch(() => undefined); // awaited below; a failure must not surface first as an unhandled rejection
   const queueOptions = llmWorkerOptions(config.llmRatePerSecond);
   const hostsEntities = config.modelGateway.stateTaskQueue === (overrides.taskQueue ?? queueOptions.taskQueue);
   const worker = await Worker.create(
@@ -44,6 +48,7 @@ export async function startLlmWorker(
       ...overrides,
     }),
   );
+  await reported;
   const done = worker.run().finally(async () => {
     await connection.close();
     await clientConnection.close();
