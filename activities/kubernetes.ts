@@ -10,9 +10,9 @@ export interface KubeClients {
   apps: AppsV1Api;
 }
 
-/** Null when there is no cluster to talk to (local dev without a kubeconfig). */
 const kubernetes = () => require('@kubernetes/client-node') as typeof import('@kubernetes/client-node');
 
+/** Null when there is no cluster to talk to (local dev without a kubeconfig). */
 export function kubeConfigFrom(settings: HealerConfig['kubernetes']): KubeConfig | null {
   if (!settings.kubeconfig && !settings.inCluster) return null;
   const kc = new (kubernetes().KubeConfig)();

@@ -35,7 +35,7 @@ import type { GatheredExtras, GitHubContext } from '../../core/incident/gathered
 import { filesMentioned } from '../../core/incident/rule-evaluator';
 import { heartbeating } from '../heartbeat';
 import { hookWindowSource, untilAborted, type LogWindowSource, type WindowRequest } from './log-window';
-import { singleFlight } from '../single-flight';
+import { SingleFlight } from '../../core/single-flight';
 import type { GitHubContextReader } from './github-context';
 
 export const CODERUN_GROUP = 'agents.platform';
@@ -242,15 +242,15 @@ export function createContextActivities(deps: ContextDeps) {
     return results;
   }
 
-  /** One query answers every incident of the session gathering at that moment (activities/single-flight.ts). */
-  const sessionQuery = singleFlight<SessionView>();
+  /** One query answers every incident of the session gathering at that moment. */
+  const sessionQuery = new SingleFlight<SessionView>();
 
   /** The session as its workflow sees it (other failures, open incidents, the agent's checklist). */
   async function sessionView(playId: string, errors: string[]): Promise<SessionView | undefined> {
     if (!deps.client) return undefined;
     try {
       const client = deps.client();
-      const query = sessionQuery(playId, () =>
+      const query = sessionQuery.run(playId, () =>
         client.withAbortSignal(AbortSignal.timeout(SESSION_TIMEOUT_MS), () =>
           client.workflow.getHandle(sessionWorkflowId(playId)).query(statusQuery),
         ),

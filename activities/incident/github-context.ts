@@ -9,7 +9,7 @@ import type { GitHubContext } from '../../core/incident/gathered';
 import { redact } from '../../core/detection/redact';
 import type { CiState } from '../../core/incident/ci';
 import { untilAborted } from './log-window';
-import { singleFlight } from '../single-flight';
+import { SingleFlight } from '../../core/single-flight';
 
 export interface GitHubContextDeps {
   /** null: dry run. */
@@ -27,9 +27,9 @@ export function createGitHubContext(deps: GitHubContextDeps) {
   const deadlineMs = deps.timeoutMs ?? 15_000;
   // Reads shared by the incidents gathering at the same moment: each has its own deadline, not any one
   // caller's, and each caller stops waiting at its own (untilAborted).
-  const openPulls = singleFlight<Awaited<ReturnType<Octokit['rest']['pulls']['list']>>['data']>();
-  const ciOf = singleFlight<CiState>();
-  const commitsOfFile = singleFlight<Awaited<ReturnType<Octokit['rest']['repos']['listCommits']>>['data']>();
+  const openPulls = new SingleFlight<Awaited<ReturnType<Octokit['rest']['pulls']['list']>>['data']>();
+  const ciOf = new SingleFlight<CiState>();
+  const commitsOfFile = new SingleFlight<Awaited<ReturnType<Octokit['rest']['repos']['listCommits']>>['data']>();
   const shared = <T>(read: Promise<T>, signal?: AbortSignal): Promise<T> =>
     signal ? untilAborted(read, signal) : read;
 
@@ -43,7 +43,7 @@ export function createGitHubContext(deps: GitHubContextDeps) {
     const { owner, repo } = splitRepo(slug);
     try {
       const pulls = await shared(
-        openPulls(slug, async () => {
+        openPulls.run(slug, async () => {
           const answer = await gh.rest.pulls.list({
             owner,
             repo,
@@ -58,7 +58,7 @@ export function createGitHubContext(deps: GitHubContextDeps) {
       const pr = pulls.find((p) => taskIdsMentioned(p.head.ref, p.title).includes(taskId));
       if (!pr) return { note: `no open PR names task ${taskId}` };
       const ci = await shared(
-        ciOf(`${slug}@${pr.head.sha}`, () =>
+        ciOf.run(`${slug}@${pr.head.sha}`, () =>
           untilAborted(deps.ciState({ repo: slug, ref: pr.head.sha }), AbortSignal.timeout(deadlineMs)),
         ),
         signal,
@@ -87,7 +87,7 @@ export function createGitHubContext(deps: GitHubContextDeps) {
     const { owner, repo } = splitRepo(slug);
     try {
       const commits = await shared(
-        commitsOfFile(`${slug}:${path}`, async () => {
+        commitsOfFile.run(`${slug}:${path}`, async () => {
           const answer = await gh.rest.repos.listCommits({
             owner,
             repo,

@@ -28,7 +28,7 @@ const BREAKER_READ_TIMEOUT_MS = 2000;
 /**
  * Every model call waits on these entities, so a task of theirs lost with a killed worker must move on
  * fast (the default is 10 s, during which every call waited). Their runs roll over at 1,000 events
- * (workflows/model/rollover.ts), so a live worker replays one well within this.
+ * (workflows/rollover.ts), so a live worker replays one well within this.
  */
 const ENTITY_TASK_TIMEOUT = '3 seconds';
 

@@ -24,7 +24,7 @@ import type { SessionSettings, playSession } from '../../workflows/session/sessi
 import { conflict, notFound, temporalHttpError } from '../errors';
 import { lastKnownSessionView, type StaleSessionView } from './stale-view';
 import { listSessionPage, type SessionPage, type SessionPageRequest } from './list';
-import { SingleFlight } from '../single-flight';
+import { SingleFlight } from '../../core/single-flight';
 
 export interface SessionListItem {
   playId: string;

@@ -1,9 +1,29 @@
 // Concurrent reads of the same key share one request; nothing is kept once it settles.
-import { singleFlight } from '../../activities/single-flight';
+import { SingleFlight } from '../../core/single-flight';
 
-describe('single-flight reads', () => {
-  it('gives callers of the same key one read, other keys their own, and reads again once settled', async () => {
-    const shared = singleFlight<string>();
+const later = <T>(value: T, ms = 10) => new Promise<T>((resolve) => setTimeout(() => resolve(value), ms));
+
+describe('SingleFlight', () => {
+  test('equal reads in flight share one answer; other keys read on their own', async () => {
+    const flight = new SingleFlight<number>();
+    let reads = 0;
+    const read = () => later(++reads);
+    const answers = await Promise.all([flight.run('a', read), flight.run('a', read), flight.run('b', read)]);
+    expect(answers).toEqual([1, 1, 2]);
+    expect(reads).toBe(2);
+  });
+
+  test('a settled answer is not kept: the next read asks again, after a failure too', async () => {
+    const flight = new SingleFlight<number>();
+    let reads = 0;
+    expect(await flight.run('a', () => later(++reads, 1))).toBe(1);
+    expect(await flight.run('a', () => later(++reads, 1))).toBe(2);
+    await expect(flight.run('f', () => Promise.reject(new Error('down')))).rejects.toThrow('down');
+    expect(await flight.run('f', () => later(++reads, 1))).toBe(3);
+  });
+
+  test('callers waiting on one read all get its answer, and the read after it settles is a new one', async () => {
+    const flight = new SingleFlight<string>();
     const reads: string[] = [];
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
@@ -12,26 +32,26 @@ describe('single-flight reads', () => {
       await gate;
       return `${key}#${reads.length}`;
     };
-    const first = shared('a', read('a'));
-    const second = shared('a', read('a'));
-    const other = shared('b', read('b'));
+    const first = flight.run('a', read('a'));
+    const second = flight.run('a', read('a'));
+    const other = flight.run('b', read('b'));
     release();
     expect(await Promise.all([first, second, other])).toEqual(['a#2', 'a#2', 'b#2']);
     expect(reads).toEqual(['a', 'b']);
-    await expect(shared('a', read('a'))).resolves.toBe('a#3');
+    await expect(flight.run('a', read('a'))).resolves.toBe('a#3');
     expect(reads).toEqual(['a', 'b', 'a']);
   });
 
-  it('shares a failure with every waiting caller, then lets the next caller try again', async () => {
-    const shared = singleFlight<number>();
+  test('a failure reaches every waiting caller from one read', async () => {
+    const flight = new SingleFlight<number>();
     let calls = 0;
     const failing = async () => {
       calls += 1;
       throw new Error('answer lost');
     };
-    const both = [shared('k', failing), shared('k', failing)];
+    const both = [flight.run('k', failing), flight.run('k', failing)];
     for (const attempt of both) await expect(attempt).rejects.toThrow('answer lost');
     expect(calls).toBe(1);
-    await expect(shared('k', async () => 7)).resolves.toBe(7);
+    await expect(flight.run('k', async () => 7)).resolves.toBe(7);
   });
 });

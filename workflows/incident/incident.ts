@@ -134,8 +134,9 @@ export { CONTEXT_WINDOW_PATCH, SHARED_CAUSE_PATCH, URGENT_NOTICE_PATCH } from '.
 
 /**
  * A task lost with a killed worker is handed to another after this, not the default 10 s. A live worker
- * replays an incident (at most INCIDENT_EVENTS_PER_RUN events) in well under it: ~70 ms for a whole
- * healing on an idle machine, under 1.5 s (p90) on one just restarted amid the chaos suite's kills.
+ * replays an incident (at most INCIDENT_EVENTS_PER_RUN events) within it: ~70 ms for a whole healing on
+ * an idle machine, 1.5 s (p90) on one just restarted amid the chaos suite's kills; a slower one's task is
+ * handed on and tried again, never lost.
  */
 const INCIDENT_TASK_TIMEOUT = '2 seconds';
 

@@ -6,8 +6,10 @@ import type { PatchToPublish } from '../../activities/incident/remediation';
 import { redact } from '../../core/detection/redact';
 import { prBody, prTitle, remediationBranch } from '../../core/incident/render';
 
-/** `github()` gives the GitHub activities with the time still left for retries. */
-/** `branchReady`: the branch is already being ensured (alongside the model call); else it is ensured first. */
+/**
+ * `github()` gives the GitHub activities with the time still left for retries. `branchReady`: the branch is
+ * already being ensured (alongside the model call); without it, it is ensured first.
+ */
 export async function publishPatch(
   github: () => GitHubActivities,
   input: PatchToPublish,
