@@ -2,7 +2,8 @@
 // waits out the SDK's connection retries (about 20 s) or its deadline, and then fails. With it:
 //   - a probe (GetSystemInfo, 400 ms deadline) runs every second, and at once when a call fails as
 //     unreachable or is still waiting after 400 ms; two failed probes in a row open the circuit (a probe
-//     that runs out of time while other calls are being answered is a busy server and does not count);
+//     that runs out of time while other calls are being answered is a busy server and does not count,
+//     nor does one our own event loop starved, e.g. while parsing a 4 MB request body);
 //   - while open, calls fail at once (gRPC UNAVAILABLE, which the API answers 503), the SDK's retries
 //     stop, calls already waiting are cancelled, and `/api/` requests get `503` with `Retry-After`
 //     before they touch Temporal; the first probe that succeeds closes it.
@@ -12,6 +13,7 @@
 import { InterceptingCall, Metadata, status as grpcStatus, type Interceptor } from '@grpc/grpc-js';
 import { defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { API_TEMPORAL_DEADLINES, deadlineInterceptor, type TemporalDeadlines } from './temporal-deadlines';
 
 export interface CircuitOptions {
@@ -37,6 +39,8 @@ export class TemporalCircuit {
   private readonly inFlight = new Set<InterceptingCall>();
   /** When a call last got an answer from the server (any status but unreachable or out of time). */
   private lastAnswerAtMs = 0;
+  /** This process's event-loop stalls during the current probe. */
+  private readonly loopDelay = monitorEventLoopDelay({ resolution: 10 });
 
   constructor(readonly options: CircuitOptions = DEFAULT_CIRCUIT) {}
 
@@ -52,6 +56,7 @@ export class TemporalCircuit {
   /** Probe Temporal every interval with `probe` (given its deadline) until stop(). */
   start(probe: (deadlineMs: number) => Promise<unknown>): void {
     this.probe = probe;
+    this.loopDelay.enable();
     const tick = () => {
       void this.check().finally(() => {
         if (!this.probe) return;
@@ -65,6 +70,7 @@ export class TemporalCircuit {
   stop(): void {
     this.probe = undefined;
     clearTimeout(this.timer);
+    this.loopDelay.disable();
   }
 
   /** A call failed as unreachable, or waits too long: probe now rather than at the next tick. */
@@ -90,8 +96,10 @@ export class TemporalCircuit {
   private check(): Promise<void> {
     const probe = this.probe;
     if (!probe) return Promise.resolve();
+    if (this.probing) return this.probing;
     const startedAtMs = Date.now();
-    this.probing ??= probe(startedAtMs + this.options.probeTimeoutMs)
+    this.loopDelay.reset();
+    this.probing = probe(startedAtMs + this.options.probeTimeoutMs)
       .then(
         () => this.succeeded(),
         (error: unknown) => this.failed(error, startedAtMs),
@@ -113,6 +121,9 @@ export class TemporalCircuit {
       this.failures = 0;
       return;
     }
+    // A probe our own event loop starved says nothing of Temporal: its answer may be waiting unread
+    // behind the stall when the deadline's timer fires. The next tick probes again.
+    if (this.starvedSince(probeStartedAtMs)) return;
     this.failures += 1;
     if (this.openSinceMs !== undefined) return;
     if (this.failures < this.options.failuresToOpen) {
@@ -123,6 +134,16 @@ export class TemporalCircuit {
     this.options.log?.(`Temporal is unreachable (${(error as Error).message}): answering 503 until it is back`);
     for (const call of this.inFlight) call.cancelWithStatus(grpcStatus.UNAVAILABLE, OPEN_MESSAGE);
     this.inFlight.clear();
+  }
+
+  /**
+   * Whether this process's event loop stalled for half the probe's deadline or more since the probe
+   * started: seen by the delay monitor, or by the failure itself arriving that late.
+   */
+  private starvedSince(probeStartedAtMs: number): boolean {
+    const stallMs = this.options.probeTimeoutMs / 2;
+    const lateMs = Date.now() - probeStartedAtMs - this.options.probeTimeoutMs;
+    return lateMs >= stallMs || this.loopDelay.max / 1e6 >= stallMs;
   }
 
   /** Outermost but for the deadline: fails at once while open, and keeps calls in flight to cancel on opening. */
