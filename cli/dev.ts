@@ -2,12 +2,15 @@
 // TEMPORAL_ADDRESS, then Healer's components (DEV_COMPONENTS) as supervised child processes. The
 // supervisor restarts a component that exits (with back-off); the dev server it started is restarted on
 // the same database when it dies, and components waiting out a back-off are started as soon as it is back.
+// When a worker exits, its workflows are handed over to the shared queue at once (runtime/workflow-handover.ts).
 import { join } from 'node:path';
-import { Connection } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
+import { LLM_TASK_QUEUE, TASK_QUEUE, WATCHDOG_TASK_QUEUE } from '../core/contract';
 import { startDevServer, type DevServer, type DevServerEvent } from '../runtime/dev-server';
 import type { HealerConfig } from '../runtime/config';
 import { projectRoot } from '../runtime/paths';
 import { Supervisor, type SupervisorEvent } from '../runtime/supervisor';
+import { handOverWorkflows } from '../runtime/workflow-handover';
 import type { CliIo } from './io';
 import { untilSignal } from './signals';
 
@@ -33,6 +36,13 @@ export interface DevStackOptions {
 
 /** Components `healer dev` runs; later capabilities add theirs here. */
 export const DEV_COMPONENTS = ['worker', 'llm-worker', 'scanner', 'api', 'watchdog'] as const;
+
+/** The components that are Temporal workers, with the task queue whose workflows each alone runs here. */
+const WORKER_QUEUES: Partial<Record<string, string>> = {
+  worker: TASK_QUEUE,
+  'llm-worker': LLM_TASK_QUEUE,
+  watchdog: WATCHDOG_TASK_QUEUE,
+};
 
 async function temporalAnswers(address: string): Promise<boolean> {
   try {
@@ -66,8 +76,26 @@ export async function startDevStack(
   options: DevStackOptions = {},
 ): Promise<DevStack> {
   const address = config.temporal.address;
+  // Lazy: the server may be started below.
+  const connection = Connection.lazy({ address });
+  const client = new Client({ connection, namespace: config.temporal.namespace });
+  let stopping = false;
+  const handOver = (component: string) => {
+    const taskQueue = WORKER_QUEUES[component];
+    if (!taskQueue || stopping) return;
+    handOverWorkflows(client, taskQueue).then(
+      ({ workflows, errors, ms }) =>
+        log(
+          `${component} exited: ${workflows} workflow(s) of ${taskQueue} handed over to its shared queue in ${ms} ms${errors ? ` (${errors} could not be)` : ''}`,
+        ),
+      (error: Error) => log(`${component} exited: its workflows wait out the sticky timeout (${error.message})`),
+    );
+  };
   const supervisor = new Supervisor(log, {
-    ...(options.onSupervisorEvent ? { onEvent: options.onSupervisorEvent } : {}),
+    onEvent: (event) => {
+      if (event.kind === 'exit') handOver(event.name);
+      options.onSupervisorEvent?.(event);
+    },
   });
   let server: DevServer | undefined;
   let uiUrl = config.temporal.uiUrl;
@@ -114,7 +142,9 @@ export async function startDevStack(
 
   const apiUrl = `http://${config.api.host}:${config.api.port}`;
   const stop = async () => {
+    stopping = true;
     await supervisor.stopAll();
+    await connection.close();
     await server?.stop();
   };
   try {
