@@ -4,11 +4,24 @@
 // every replay well inside it.
 import { patched, workflowInfo } from '@temporalio/workflow';
 
-/** The gateway's entity workflows (budget, modelHealth): every model call adds a few events to both. */
-export const ENTITY_EVENTS_PER_RUN = 1000;
+/**
+ * The gateway's entity workflows (budget, modelHealth): every model call adds a few events to them, and
+ * every call waits on them. A restarted LLM worker replays them before any call goes on (about 2 ms an
+ * event on a busy two-core machine: 1 s at the 1000 events runs were first bounded to).
+ */
+export const ENTITY_EVENTS_PER_RUN = 200;
+/** The bound of entity runs started before SHORT_ENTITY_RUNS_PATCH. */
+const ENTITY_EVENTS_PER_RUN_BEFORE = 1000;
+export const SHORT_ENTITY_RUNS_PATCH = 'entity-short-runs';
 
 /** Call once at the start of a run; the returned predicate says when to continue as new. */
-export function rolloverDue(patchId: string, eventsPerRun = ENTITY_EVENTS_PER_RUN): () => boolean {
+export function rolloverDue(patchId: string, eventsPerRun: number): () => boolean {
   const bounded = patched(patchId);
   return () => workflowInfo().continueAsNewSuggested || (bounded && workflowInfo().historyLength >= eventsPerRun);
+}
+
+/** rolloverDue for an entity workflow: ENTITY_EVENTS_PER_RUN, or the earlier bound for a run started before it. */
+export function entityRolloverDue(patchId: string): () => boolean {
+  const short = patched(SHORT_ENTITY_RUNS_PATCH);
+  return rolloverDue(patchId, short ? ENTITY_EVENTS_PER_RUN : ENTITY_EVENTS_PER_RUN_BEFORE);
 }

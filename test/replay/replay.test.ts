@@ -60,6 +60,9 @@ test('there are recorded histories to replay', () => {
       'watchdog-before-outage-aware-give-up-continue-as-new.json',
       'budget-before-day-handoff-reserve-settle-continue-as-new.json',
       'modelHealth-before-day-stats-breaker-continue-as-new.json',
+      // Recorded before the entities' runs were bounded to 200 events (1000 then).
+      'budget-before-short-runs-reserve-settle-continue-as-new.json',
+      'modelHealth-before-short-runs-breaker-continue-as-new.json',
     ]),
   );
 });

@@ -14,7 +14,7 @@ import {
 import { emptyLedger, heldUsd, reserve, settle, type BudgetLedger } from '../../core/model/budget';
 import { roundUsd } from '../../core/model/prices';
 import { totalsByModel } from '../../core/model/stats';
-import { rolloverDue } from '../rollover';
+import { entityRolloverDue } from '../rollover';
 import {
   budgetQuery,
   recordModelDaySignal,
@@ -56,7 +56,7 @@ export async function budget(input: BudgetInput): Promise<BudgetView> {
     Number(input.day.slice(6, 8)) + 1,
   );
   const closeInMs = Math.max(0, dayEndMs + GRACE_MS - new Date().getTime());
-  const rollover = await condition(rolloverDue('budget-bounded-history'), closeInMs);
+  const rollover = await condition(entityRolloverDue('budget-bounded-history'), closeInMs);
   await condition(allHandlersFinished);
   if (rollover)
     await continueAsNew<typeof budget>({

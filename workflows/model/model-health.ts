@@ -14,7 +14,7 @@ import {
   type ModelDaySummary,
   type ModelHealthInput,
 } from '../../core/contract';
-import { rolloverDue } from '../rollover';
+import { entityRolloverDue } from '../rollover';
 
 /** Days of statistics kept (a month and a margin for `healer models report --days 30`). */
 export const MODEL_DAYS_KEPT = 35;
@@ -46,7 +46,7 @@ export async function modelHealth(input: ModelHealthInput): Promise<void> {
   setHandler(modelHealthQuery, () => ({ breaker: config, models: breakers, chain, days }));
 
   // Runs forever; rolls its history over when Temporal suggests it, carrying the breakers along.
-  await condition(rolloverDue('model-health-bounded-history'));
+  await condition(entityRolloverDue('model-health-bounded-history'));
   await condition(allHandlersFinished);
   await continueAsNew<typeof modelHealth>({ breaker: config, breakers, chain, days });
 }
