@@ -76,13 +76,13 @@ export async function startDevStack(
   options: DevStackOptions = {},
 ): Promise<DevStack> {
   const address = config.temporal.address;
-  // Lazy: the server may be started below.
-  const connection = Connection.lazy({ address });
-  const client = new Client({ connection, namespace: config.temporal.namespace });
+  // Opened at the first worker exit (the server may be started below).
+  let client: Client | undefined;
   let stopping = false;
   const handOver = (component: string) => {
     const taskQueue = WORKER_QUEUES[component];
     if (!taskQueue || stopping) return;
+    client ??= new Client({ connection: Connection.lazy({ address }), namespace: config.temporal.namespace });
     handOverWorkflows(client, taskQueue).then(
       ({ workflows, errors, ms }) =>
         log(
@@ -144,7 +144,7 @@ export async function startDevStack(
   const stop = async () => {
     stopping = true;
     await supervisor.stopAll();
-    await connection.close();
+    await client?.connection.close();
     await server?.stop();
   };
   try {
