@@ -38,19 +38,20 @@ export async function handOverWorkflows(client: Client, taskQueue: string): Prom
     for await (const execution of client.workflow.list({ query }))
       running.push({ workflowId: execution.workflowId, runId: execution.runId });
   });
-  const result: HandoverResult = { workflows: 0, errors: 0, ms: 0 };
+  let workflows = 0;
+  let errors = 0;
   const next = running.values();
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
       for (const execution of next) {
         try {
           await call(() => connection.workflowService.resetStickyTaskQueue({ namespace, execution }));
-          result.workflows += 1;
+          workflows += 1;
         } catch {
-          result.errors += 1;
+          errors += 1;
         }
       }
     }),
   );
-  return { ...result, ms: Date.now() - startedAt };
+  return { workflows, errors, ms: Date.now() - startedAt };
 }
